@@ -1,0 +1,73 @@
+"""API: CSRF token, register, sign in, sign out."""
+
+from flask import jsonify
+from flask_wtf.csrf import generate_csrf
+
+from journal.api.blueprint import bp
+from journal.api.io import load_json
+from journal.api.spec import documented
+from journal.auth import sign_in, sign_out
+from journal.extensions import limiter
+from journal.ratelimits import LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_IP
+from journal.schemas.auth import CsrfSchema, LoginSchema, RegisterSchema, UserSchema
+from journal.services import accounts
+
+
+def _signed_in(user, status: int):
+    """Answer with the user and the fresh CSRF token that goes with the new session."""
+    response = jsonify(UserSchema().dump(user))
+    response.status_code = status
+    response.headers["X-CSRFToken"] = generate_csrf()
+    return response
+
+
+@bp.get("/auth/csrf")
+@documented(
+    "Get a CSRF token (and start a session if there is none)",
+    ok=(200, CsrfSchema),
+    tag="auth",
+    public=True,
+)
+def get_csrf():
+    """Return a CSRF token for X-CSRFToken."""
+    return {"csrf_token": generate_csrf()}
+
+
+@bp.post("/auth/register")
+@limiter.limit(REGISTER_PER_IP)
+@documented(
+    "Create an account and sign in",
+    body=RegisterSchema,
+    ok=(201, UserSchema),
+    errors=[422],
+    tag="auth",
+    public=True,
+)
+def register():
+    """Create an account and sign it in."""
+    data = load_json(RegisterSchema())
+    user = accounts.register(data["email"], data["password"], data["display_name"], data["role"])
+    sign_in(user)
+    return _signed_in(user, 201)
+
+
+@bp.post("/auth/login")
+@limiter.limit(LOGIN_PER_IP)
+@limiter.limit(**LOGIN_PER_ACCOUNT)
+@documented(
+    "Sign in", body=LoginSchema, ok=(200, UserSchema), errors=[422], tag="auth", public=True
+)
+def login():
+    """Sign in with email and password."""
+    data = load_json(LoginSchema())
+    user = accounts.authenticate(data["email"], data["password"])
+    sign_in(user)
+    return _signed_in(user, 200)
+
+
+@bp.post("/auth/logout")
+@documented("Sign out of this device", ok=(204, None), tag="auth", public=True)
+def logout():
+    """End this device's session."""
+    sign_out()
+    return "", 204

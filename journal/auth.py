@@ -1,0 +1,85 @@
+"""Who is signed in: Flask-Login fed by server-side session records, and role checks."""
+
+from functools import wraps
+
+from flask import Flask, g, redirect, request, session, url_for
+from flask_login import current_user
+
+from journal.errors import CODES, AppError
+from journal.extensions import login_manager
+from journal.models import DeviceSession, User
+from journal.services import sessions
+
+
+@login_manager.user_loader
+def _never_from_cookie(_user_id: str) -> None:
+    """Refuse Flask-Login's own session and remember-me cookies: only our records count."""
+    return None
+
+
+@login_manager.request_loader
+def _load_from_record(_request) -> User | None:
+    """Load the user from the session record named in the signed session cookie."""
+    token = session.get("sid")
+    if not token:
+        return None
+    device = sessions.load(token)
+    if device is None:
+        session.pop("sid", None)
+        return None
+    g.device = device
+    return device.user
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """Answer 401 in JSON for the API; send people to the sign-in page."""
+    if request.path.startswith("/api/"):
+        raise AppError(401, *CODES[401])
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def sign_in(user: User) -> None:
+    """Start a fresh session record and a fresh cookie (a new id at every sign-in)."""
+    token = sessions.start(user, request.headers.get("User-Agent", ""))
+    session.clear()
+    session["sid"] = token
+
+
+def sign_out() -> None:
+    """End this device's session record and forget the cookie."""
+    device = current_device()
+    if device is not None:
+        sessions.end(device)
+    session.clear()
+
+
+def current_device() -> DeviceSession | None:
+    """The session record of this request, if signed in."""
+    if not current_user.is_authenticated:
+        return None
+    return g.get("device")
+
+
+def role_required(role: str):
+    """Let in only signed-in users of one role: 401 when signed out, 403 for the other role."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role != role:
+                raise AppError(403, "wrong_role", f"This is only for {role} accounts.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def register_auth(app: Flask) -> None:
+    """Bind Flask-Login with remember-me and its own session protection switched off."""
+    login_manager.init_app(app)
+    login_manager.session_protection = None
+    app.config["REMEMBER_COOKIE_NAME"] = "remember_token_unused"

@@ -1,0 +1,77 @@
+"""Start-up steps the factory calls: configuration, database engine, master key."""
+
+import logging
+import secrets
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from journal.config import Config, ensure_dev_secret
+from journal.crypto import Keyring, new_master_key
+from journal.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def apply_config(app: Flask, config) -> None:
+    """Load configuration; development makes its own secrets in instance/, production refuses."""
+    if config is None:
+        config = Config(app.instance_path)
+    app.config.update(config.as_dict() if isinstance(config, Config) else config)
+    production = app.config["JOURNAL_ENV"] == "production"
+    for name, make in (
+        ("SECRET_KEY", lambda: secrets.token_hex(32)),
+        ("JOURNAL_DATA_KEY", new_master_key),
+    ):
+        if app.config.get(name):
+            continue
+        if production:
+            raise ConfigError(f"{name} must be set in production (see README).")
+        app.config[name] = ensure_dev_secret(app.instance_path, name.lower(), make)
+        log.warning("development mode: %s read from instance/%s", name, name.lower())
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})["hide_parameters"] = True
+    app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    app.json.sort_keys = False
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Durable, concurrent SQLite: WAL, full sync, foreign keys, and our own BEGINs."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=15000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    """Take the write lock up front so a transaction never fails half-way on a lock upgrade."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def bind_database(app: Flask) -> None:
+    """Bind SQLAlchemy and tune SQLite connections."""
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
+
+
+def load_keyring(app: Flask) -> None:
+    """Parse the master key once, so a bad JOURNAL_DATA_KEY stops start-up, not a request."""
+    app.extensions["keyring"] = Keyring(app.config["JOURNAL_DATA_KEY"])
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-* only from the configured number of proxies."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

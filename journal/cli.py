@@ -1,0 +1,111 @@
+"""Flask commands: init-db, create-user, seed-demo, backup, restore, and key upkeep."""
+
+import secrets
+
+import click
+from flask_migrate import upgrade
+
+from journal.models import ROLES
+from journal.services import accounts, audit, backup, entries, keys
+
+DEMO_ENTRIES = [
+    (
+        "reflection",
+        "After Tuesday",
+        "I noticed I held back when we talked about work. "
+        "I think I was worried about sounding ungrateful.",
+        ["session", "honesty"],
+    ),
+    (
+        "reflection",
+        "Feeling heard",
+        "When she repeated back what I said about my brother, "
+        "I felt understood for the first time in a while.",
+        ["bond"],
+    ),
+    (
+        "feedback",
+        "The pace",
+        "Some weeks feel rushed. I would like a little more time "
+        "at the start to settle before we go into the hard parts.",
+        ["pace"],
+    ),
+]
+
+
+@click.command("init-db")
+def init_db():
+    """Create or upgrade the database schema through migrations; never drops data."""
+    upgrade()
+    click.echo("The database is up to date.")
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", "display_name", prompt="Display name")
+@click.option("--role", type=click.Choice(ROLES), default="client", show_default=True)
+@click.password_option()
+def create_user(email, display_name, role, password):
+    """Create an account from the shell."""
+    user = accounts.register(email, password, display_name, role)
+    click.echo(f"Created {user.role} {user.email} ({user.id}).")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Create a demo therapist and client with a few entries, for trying the app."""
+    made = {}
+    for role, email, name in (
+        ("therapist", "therapist@demo.example", "Dr Demo"),
+        ("client", "client@demo.example", "Sam Demo"),
+    ):
+        if accounts.find_by_email(email):
+            raise click.ClickException(f"{email} already exists; seed-demo runs once.")
+        password = "demo-" + secrets.token_urlsafe(12)
+        made[role] = accounts.register(email, password, name, role)
+        click.echo(f"{role}: {email}  password: {password}")
+    for kind, title, body, tags in DEMO_ENTRIES:
+        entries.create(
+            made["client"],
+            {"kind": kind, "title": title, "body": body, "tags": tags, "prompt_id": None},
+        )
+    click.echo("Demo data is ready.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_db(path):
+    """Write a consistent backup of every table to PATH (gzipped JSON), while the app runs."""
+    counts = backup.write_backup(path)
+    click.echo(f"Backed up {sum(counts.values())} rows to {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def restore_db(path):
+    """Restore a backup from PATH into a freshly initialised, empty database."""
+    try:
+        counts = backup.restore_backup(path)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {sum(counts.values())} rows from {path}.")
+
+
+@click.command("rotate-data-key")
+def rotate_data_key():
+    """Rewrap every user's data key with the first (current) key in JOURNAL_DATA_KEY."""
+    click.echo(f"Rewrapped {keys.rewrap_all()} user keys.")
+
+
+@click.command("verify-audit")
+def verify_audit():
+    """Check the audit trail's hash chain; exit 1 if any link is broken."""
+    count, broken = audit.verify_chain()
+    if broken is not None:
+        raise click.ClickException(f"The audit trail is broken at event {broken}.")
+    click.echo(f"The audit trail is intact ({count} events).")
+
+
+def commands():
+    """Every command this app adds to `flask`."""
+    return [init_db, create_user, seed_demo, backup_db, restore_db, rotate_data_key, verify_audit]

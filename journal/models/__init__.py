@@ -1,0 +1,8 @@
+"""The data model; import models from here."""
+
+from journal.models.audit import AuditEvent
+from journal.models.entries import KINDS, Entry
+from journal.models.types import new_id, utcnow
+from journal.models.users import ROLES, DeviceSession, User
+
+__all__ = ["KINDS", "ROLES", "AuditEvent", "DeviceSession", "Entry", "User", "new_id", "utcnow"]

@@ -1,0 +1,1 @@
+"""marshmallow schemas: the wire format and every rule for input."""

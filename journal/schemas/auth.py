@@ -1,0 +1,93 @@
+"""Schemas for accounts and sign-in."""
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from journal.models import ROLES
+from journal.schemas.common import page_schema
+from journal.schemas.fields import Text, UTCDateTimeField
+from journal.services.passwords import MAX_LENGTH
+
+NAME_LENGTH = validate.Length(min=1, max=80, error="Use 1 to 80 characters.")
+
+
+class Email(Text):
+    """An email address, trimmed, at most 254 characters."""
+
+    def __init__(self, **kwargs):
+        rules = [
+            validate.Length(max=254),
+            validate.Email(error="Enter an email like name@example.com."),
+        ]
+        super().__init__(allow_nul=False, validate=rules, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class RegisterSchema(Schema):
+    """Input for creating an account."""
+
+    email = Email(required=True)
+    password = Text(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
+    display_name = Text(required=True, allow_nul=False, validate=NAME_LENGTH)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class LoginSchema(Schema):
+    """Input for signing in."""
+
+    email = Text(required=True, allow_nul=False, validate=validate.Length(min=1, max=254))
+    password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+
+class PasswordSchema(Schema):
+    """Input that only re-confirms the password."""
+
+    password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+
+class ChangePasswordSchema(Schema):
+    """Input for a new password."""
+
+    current_password = Text(required=True, load_only=True, validate=validate.Length(max=1024))
+    new_password = Text(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
+
+
+class ProfileSchema(Schema):
+    """Input for changing the display name."""
+
+    display_name = Text(required=True, allow_nul=False, validate=NAME_LENGTH)
+
+
+class UserSchema(Schema):
+    """A user as the user sees themselves."""
+
+    id = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+    display_name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True)
+    created_at = UTCDateTimeField(dump_only=True)
+
+
+class CsrfSchema(Schema):
+    """The CSRF token to send back in X-CSRFToken."""
+
+    csrf_token = fields.String(dump_only=True)
+
+
+class DeviceSchema(Schema):
+    """One signed-in device."""
+
+    id = fields.String(dump_only=True)
+    user_agent = fields.String(dump_only=True)
+    created_at = UTCDateTimeField(dump_only=True)
+    last_seen_at = UTCDateTimeField(dump_only=True)
+    current = fields.Boolean(dump_only=True)
+
+
+DevicePageSchema = page_schema(DeviceSchema, "DevicePage")
+
+
+def form_schema(schema_cls: type[Schema]) -> Schema:
+    """The same rules for an HTML form, ignoring fields such as csrf_token."""
+    return schema_cls(unknown=EXCLUDE)

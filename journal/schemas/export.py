@@ -1,0 +1,27 @@
+"""The export document."""
+
+from marshmallow import Schema, fields
+
+from journal.schemas.auth import DeviceSchema, UserSchema
+from journal.schemas.entries import EntrySchema
+from journal.schemas.fields import UTCDateTimeField
+
+
+class EventSchema(Schema):
+    """One audit event about the user."""
+
+    at = UTCDateTimeField(dump_only=True)
+    action = fields.String(dump_only=True)
+    outcome = fields.String(dump_only=True)
+    actor_id = fields.String(dump_only=True, allow_none=True)
+    entry_id = fields.String(dump_only=True, allow_none=True)
+
+
+class ExportSchema(Schema):
+    """Every record the signed-in user owns."""
+
+    format = fields.Constant("alliance-journal-export/1", dump_only=True)
+    account = fields.Nested(UserSchema, dump_only=True)
+    entries = fields.List(fields.Nested(EntrySchema), dump_only=True)
+    devices = fields.List(fields.Nested(DeviceSchema), dump_only=True)
+    events = fields.List(fields.Nested(EventSchema), dump_only=True)

@@ -1,0 +1,32 @@
+"""Field types shared by the schemas."""
+
+from marshmallow import ValidationError, fields
+
+UNSTORABLE = "Contains characters that can't be stored (a broken character or a null byte)."
+
+
+class Text(fields.String):
+    """A string that is stored exactly: any Unicode, but no unpaired surrogates."""
+
+    def __init__(self, *args, allow_nul: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allow_nul = allow_nul
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValidationError(UNSTORABLE) from exc
+        if not self.allow_nul and "\x00" in text:
+            raise ValidationError(UNSTORABLE)
+        return text
+
+
+class UTCDateTimeField(fields.DateTime):
+    """ISO 8601 in UTC with a Z suffix."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

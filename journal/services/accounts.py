@@ -1,0 +1,108 @@
+"""Accounts: register, authenticate, change password, delete."""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from journal.errors import AppError, validation_error
+from journal.extensions import db
+from journal.models import DeviceSession, Entry, User, new_id, utcnow
+from journal.services import audit
+from journal.services.keys import give_user_a_key
+from journal.services.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+
+INVALID_CREDENTIALS = "That email and password don't match an account."
+
+
+def normalise_email(email: str) -> str:
+    """Emails are compared case-insensitively: store them lower-cased and trimmed."""
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    """Look an account up by email, case-insensitively."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register(email: str, password: str, display_name: str, role: str) -> User:
+    """Create an account with its own data key; 422 when the email is taken or the password weak."""
+    problem = password_problem(password)
+    if problem:
+        raise validation_error({"password": [problem]})
+    if find_by_email(email):
+        raise validation_error({"email": ["This email can't be used. If it's yours, sign in."]})
+    user = User(
+        id=new_id(),
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        display_name=display_name.strip(),
+        role=role,
+    )
+    give_user_a_key(user)
+    db.session.add(user)
+    audit.record("register", actor_id=user.id, owner_id=user.id)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the account for these credentials, or raise 401 the same way for every miss."""
+    user = find_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        audit.record_now("login", actor_id=user.id if user else None, outcome="failed")
+        raise AppError(401, "invalid_credentials", INVALID_CREDENTIALS)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def confirm_password(user: User, password: str) -> None:
+    """Raise 422 on the password field unless it is this user's password."""
+    if not verify_password(user.password_hash, password):
+        audit.record_now("reauth", actor_id=user.id, outcome="failed")
+        raise validation_error({"password": ["That password isn't right."]})
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password and end every session of the account."""
+    confirm_password(user, current)
+    problem = password_problem(new)
+    if problem:
+        raise validation_error({"new_password": [problem]})
+    user.password_hash = hash_password(new)
+    user.session_generation += 1
+    audit.record("password_change", actor_id=user.id, owner_id=user.id)
+    db.session.commit()
+
+
+def update_profile(user: User, display_name: str) -> User:
+    """Change how the account's name is shown."""
+    user.display_name = display_name.strip()
+    db.session.commit()
+    return user
+
+
+def delete_account(user: User, password: str) -> None:
+    """Delete the account and all it wrote; destroy its data key first (crypto-shredding)."""
+    confirm_password(user, password)
+    user_id = user.id
+    user.wrapped_key = None
+    db.session.flush()
+    db.session.execute(delete(Entry).where(Entry.author_id == user_id))
+    db.session.execute(delete(DeviceSession).where(DeviceSession.user_id == user_id))
+    db.session.delete(user)
+    audit.record("delete_account", actor_id=user_id, owner_id=user_id)
+    db.session.commit()
+    current_app.logger.info("account %s deleted", user_id)
+
+
+def recently_authenticated(device: DeviceSession) -> bool:
+    """Whether the password was given on this device within the re-authentication window."""
+    window = timedelta(minutes=current_app.config["REAUTH_MINUTES"])
+    return utcnow() - device.authenticated_at <= window

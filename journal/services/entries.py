@@ -1,0 +1,202 @@
+"""The private journal: write, read, edit, delete and find one's own entries."""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from journal.crypto import FieldCipher
+from journal.errors import AppError, not_found
+from journal.extensions import db
+from journal.models import Entry, User, new_id, utcnow
+from journal.services import audit
+from journal.services.keys import cipher_for_user
+from journal.services.pagination import Page, after_cursor, encode_cursor
+
+TABLE = "entries"
+SCAN_BATCH = 200  # rows decrypted per round while searching
+
+
+@dataclass
+class EntryView:
+    """An entry with its text opened, as its author sees it."""
+
+    id: str
+    kind: str
+    title: str
+    body: str
+    tags: list[str]
+    prompt_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    shares: list = field(default_factory=list)
+
+
+def _seal(entry: Entry, cipher: FieldCipher, title: str, body: str, tags: list[str]) -> None:
+    entry.title_sealed = cipher.seal(TABLE, entry.id, "title", title)
+    entry.body_sealed = cipher.seal(TABLE, entry.id, "body", body)
+    entry.tags_sealed = cipher.seal(TABLE, entry.id, "tags", json.dumps(tags, ensure_ascii=False))
+
+
+def _view(entry: Entry, cipher: FieldCipher) -> EntryView:
+    return EntryView(
+        id=entry.id,
+        kind=entry.kind,
+        title=cipher.open(TABLE, entry.id, "title", entry.title_sealed),
+        body=cipher.open(TABLE, entry.id, "body", entry.body_sealed),
+        tags=json.loads(cipher.open(TABLE, entry.id, "tags", entry.tags_sealed)),
+        prompt_id=entry.prompt_id,
+        created_at=entry.created_at,
+        updated_at=entry.updated_at,
+        version=entry.version,
+    )
+
+
+def _own(user: User, entry_id: str, *, for_update: bool = False) -> Entry:
+    query = select(Entry).where(
+        Entry.id == entry_id, Entry.author_id == user.id, Entry.deleted_at.is_(None)
+    )
+    if for_update:
+        query = query.with_for_update()
+    entry = db.session.scalar(query)
+    if entry is None:
+        raise not_found()
+    return entry
+
+
+def _replay(user: User, entry_id: str) -> EntryView:
+    """Answer a create whose id already exists: the stored entry, never a second copy."""
+    existing = db.session.get(Entry, entry_id)
+    if existing is None or existing.author_id != user.id:
+        raise AppError(409, "id_taken", "That id is already in use. Please use a new one.")
+    if existing.deleted_at is not None:
+        raise AppError(410, "entry_deleted", "This entry was deleted, so it was not saved again.")
+    return _view(existing, cipher_for_user(user))
+
+
+def create(user: User, data: dict) -> tuple[EntryView, bool]:
+    """Save a new entry; with a known client-made id, return the stored one instead."""
+    entry_id = str(data["id"]) if data.get("id") else new_id()
+    if db.session.get(Entry, entry_id) is not None:
+        return _replay(user, entry_id), False
+    now = utcnow()
+    entry = Entry(
+        id=entry_id,
+        author_id=user.id,
+        kind=data["kind"],
+        prompt_id=data["prompt_id"],
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    cipher = cipher_for_user(user)
+    _seal(entry, cipher, data["title"], data["body"], data["tags"])
+    db.session.add(entry)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two copies of the same create raced; the other one won.
+        db.session.rollback()
+        return _replay(user, entry_id), False
+    return _view(entry, cipher), True
+
+
+def get(user: User, entry_id: str) -> EntryView:
+    """Open one of the user's own entries."""
+    return _view(_own(user, entry_id), cipher_for_user(user))
+
+
+def update(user: User, entry_id: str, data: dict) -> EntryView:
+    """Apply an edit based on `version`; a stale one is refused with the current entry."""
+    entry = _own(user, entry_id, for_update=True)
+    cipher = cipher_for_user(user)
+    current = _view(entry, cipher)
+    if data["version"] != entry.version:
+        raise AppError(
+            409,
+            "version_conflict",
+            "This entry changed somewhere else. Nothing was overwritten.",
+            extra={"current": current},
+        )
+    _seal(
+        entry,
+        cipher,
+        data.get("title", current.title),
+        data.get("body", current.body),
+        data.get("tags", current.tags),
+    )
+    entry.kind = data.get("kind", entry.kind)
+    entry.version += 1
+    entry.updated_at = utcnow()
+    db.session.commit()
+    return _view(entry, cipher)
+
+
+def delete(user: User, entry_id: str) -> None:
+    """Delete an entry: its text is wiped, only a tombstone id remains."""
+    entry = _own(user, entry_id, for_update=True)
+    entry.title_sealed = entry.body_sealed = entry.tags_sealed = None
+    entry.deleted_at = utcnow()
+    audit.record("delete_entry", actor_id=user.id, owner_id=user.id, entry_id=entry.id)
+    db.session.commit()
+
+
+def _matches(view: EntryView, needle: str, tag: str) -> bool:
+    if tag and tag not in (t.casefold() for t in view.tags):
+        return False
+    if needle:
+        haystack = "\n".join([view.title, view.body, *view.tags]).casefold()
+        return needle in haystack
+    return True
+
+
+def list_entries(
+    user: User,
+    *,
+    q: str = "",
+    tag: str = "",
+    kind: str = "",
+    limit: int = 20,
+    cursor: str | None = None,
+) -> Page:
+    """List the user's entries newest first, optionally searching text and filtering."""
+    query = select(Entry).where(Entry.author_id == user.id, Entry.deleted_at.is_(None))
+    if kind:
+        query = query.where(Entry.kind == kind)
+    query = query.order_by(Entry.created_at.desc(), Entry.id.desc())
+    needle, tag = q.strip().casefold(), tag.strip().casefold()
+    cipher = cipher_for_user(user)
+    found: list[EntryView] = []
+    # Text is sealed, so filtering happens after opening: scan in batches until a page is full.
+    batch = limit + 1 if not (needle or tag) else SCAN_BATCH
+    while len(found) <= limit:
+        rows = db.session.scalars(
+            query.where(after_cursor(Entry.created_at, Entry.id, cursor)).limit(batch)
+        ).all()
+        for row in rows:
+            view = _view(row, cipher)
+            if _matches(view, needle, tag):
+                found.append(view)
+                if len(found) > limit:
+                    break
+        if len(rows) < batch:
+            break
+        cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
+    more = len(found) > limit
+    items = found[:limit]
+    next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
+    return Page(items, next_cursor)
+
+
+def list_all(user: User) -> list[EntryView]:
+    """Every live entry of the user, newest first (for export)."""
+    cipher = cipher_for_user(user)
+    rows = db.session.scalars(
+        select(Entry)
+        .where(Entry.author_id == user.id, Entry.deleted_at.is_(None))
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
+    )
+    return [_view(row, cipher) for row in rows]

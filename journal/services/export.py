@@ -1,0 +1,35 @@
+"""Everything a user owns, as one document."""
+
+from sqlalchemy import select
+
+from journal.extensions import db
+from journal.models import AuditEvent, Entry, User
+from journal.services import audit, sessions
+from journal.services.entries import list_all
+
+
+def export_for(user: User) -> dict:
+    """Collect the user's account, entries, devices and the trail about them; record the export."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where((AuditEvent.owner_id == user.id) | (AuditEvent.actor_id == user.id))
+        .order_by(AuditEvent.seq)
+    ).all()
+    document = {
+        "account": user,
+        "entries": list_all(user),
+        "devices": sessions.list_devices(user),
+        "events": events,
+    }
+    audit.record("export", actor_id=user.id, owner_id=user.id)
+    db.session.commit()
+    return document
+
+
+def entry_count(user: User) -> int:
+    """How many live entries the user has (shown before deleting an account)."""
+    return db.session.scalar(
+        select(db.func.count())
+        .select_from(Entry)
+        .where(Entry.author_id == user.id, Entry.deleted_at.is_(None))
+    )

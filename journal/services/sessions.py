@@ -1,0 +1,121 @@
+"""Server-side session records: start, load with timeouts, list and end."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from journal.errors import not_found
+from journal.extensions import db
+from journal.models import DeviceSession, User, utcnow
+from journal.services import audit
+
+# Writing last_seen_at on every request would turn each read into a write.
+_TOUCH_EVERY = timedelta(seconds=30)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user: User, user_agent: str) -> str:
+    """Open a new session record for a user who just proved who they are; return its token."""
+    token = secrets.token_urlsafe(32)  # 256 bits
+    device = DeviceSession(
+        token_hash=_hash(token),
+        user_id=user.id,
+        generation=user.session_generation,
+        user_agent=user_agent[:200],
+    )
+    db.session.add(device)
+    audit.record("login", actor_id=user.id, owner_id=user.id)
+    db.session.commit()
+    return token
+
+
+def idle_limit(user: User) -> timedelta:
+    """How long a session of this user may sit unused."""
+    key = "THERAPIST_IDLE_MINUTES" if user.is_therapist else "CLIENT_IDLE_MINUTES"
+    return timedelta(minutes=current_app.config[key])
+
+
+def load(token: str) -> DeviceSession | None:
+    """Return the live session record for a cookie token, ending it if it has timed out."""
+    device = db.session.scalar(
+        select(DeviceSession).join(User).where(DeviceSession.token_hash == _hash(token))
+    )
+    if device is None or device.ended_at is not None:
+        return None
+    user, now = device.user, utcnow()
+    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    if (
+        device.generation != user.session_generation
+        or now - device.last_seen_at > idle_limit(user)
+        or now - device.created_at > absolute
+    ):
+        device.ended_at = now
+        db.session.commit()
+        return None
+    if now - device.last_seen_at >= _TOUCH_EVERY:
+        device.last_seen_at = now
+        db.session.commit()
+    return device
+
+
+def confirm(device: DeviceSession) -> None:
+    """Mark that the password was just given again on this device."""
+    device.authenticated_at = utcnow()
+    db.session.commit()
+
+
+def end(device: DeviceSession) -> None:
+    """End one session (sign out)."""
+    device.ended_at = utcnow()
+    audit.record("logout", actor_id=device.user_id, owner_id=device.user_id)
+    db.session.commit()
+
+
+def list_devices(user: User) -> list[DeviceSession]:
+    """The user's sessions that are still open, most recently used first."""
+    return list(
+        db.session.scalars(
+            select(DeviceSession)
+            .where(
+                DeviceSession.user_id == user.id,
+                DeviceSession.ended_at.is_(None),
+                DeviceSession.generation == user.session_generation,
+            )
+            .order_by(DeviceSession.last_seen_at.desc())
+        )
+    )
+
+
+def end_device(user: User, device_id: str) -> None:
+    """End one of the user's own sessions; someone else's is not found."""
+    result = db.session.execute(
+        update(DeviceSession)
+        .where(
+            DeviceSession.id == device_id,
+            DeviceSession.user_id == user.id,
+            DeviceSession.ended_at.is_(None),
+        )
+        .values(ended_at=utcnow())
+    )
+    if result.rowcount == 0:
+        raise not_found()
+    audit.record("logout", actor_id=user.id, owner_id=user.id)
+    db.session.commit()
+
+
+def end_everywhere(user: User) -> None:
+    """End every session of the user, this one included."""
+    user.session_generation += 1
+    db.session.execute(
+        update(DeviceSession)
+        .where(DeviceSession.user_id == user.id, DeviceSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    audit.record("logout_everywhere", actor_id=user.id, owner_id=user.id)
+    db.session.commit()

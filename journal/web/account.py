@@ -1,0 +1,116 @@
+"""Pages: the account, its devices, password, export and deletion."""
+
+import json
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from journal.auth import sign_out
+from journal.errors import AppError
+from journal.schemas.auth import ChangePasswordSchema, PasswordSchema, ProfileSchema
+from journal.schemas.export import ExportSchema
+from journal.services import accounts, export, sessions
+from journal.web.forms import form_errors, read_form, require_form, rerender
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.before_request
+@login_required
+def signed_in_only():
+    """Every account page needs a signed-in user."""
+
+
+def _page(errors=None, status=200):
+    return render_template(
+        "account/index.html",
+        devices=sessions.list_devices(current_user),
+        current_device_id=g.device.id,
+        errors=errors or {},
+        form=request.form,
+    ), status
+
+
+@bp.get("")
+def index():
+    """Show name, devices, and the doors to password, export and deletion."""
+    return _page()
+
+
+@bp.post("/profile")
+def profile():
+    """Change the display name."""
+    data, errors = read_form(ProfileSchema)
+    if errors:
+        return _page(errors, 422)
+    accounts.update_profile(current_user, data["display_name"])
+    flash("Your name was updated.")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/password")
+def password():
+    """Change the password; every device, this one included, is signed out."""
+    try:
+        data = require_form(ChangePasswordSchema)
+        accounts.change_password(current_user, data["current_password"], data["new_password"])
+    except AppError as error:
+        return _page(form_errors(error), error.status)
+    sign_out()
+    flash("Password changed. Please sign in again with the new one.")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/devices/<device_id>/end")
+def end_device(device_id: str):
+    """Sign one device out."""
+    sessions.end_device(current_user, device_id)
+    if device_id == g.device.id:
+        return redirect(url_for("auth.login"))
+    flash("That device was signed out.")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/devices/end-all")
+def end_all():
+    """Sign out everywhere, this device included."""
+    sessions.end_everywhere(current_user)
+    flash("You're signed out on every device.")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/export", methods=["GET", "POST"])
+def download_export():
+    """Ask for the password, then download everything as one JSON file."""
+    if request.method == "GET":
+        return render_template("account/export.html", errors={})
+    try:
+        data = require_form(PasswordSchema)
+        accounts.confirm_password(current_user, data["password"])
+    except AppError as error:
+        return rerender("account/export.html", form_errors(error), error.status)
+    sessions.confirm(g.device)
+    body = json.dumps(
+        ExportSchema().dump(export.export_for(current_user)), ensure_ascii=False, indent=2
+    )
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="alliance-journal.json"'},
+    )
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+def delete():
+    """Explain what deletion means, then delete the account after the password."""
+    count = export.entry_count(current_user)
+    if request.method == "GET":
+        return render_template("account/delete.html", errors={}, entry_count=count)
+    try:
+        data = require_form(PasswordSchema)
+        accounts.delete_account(current_user, data["password"])
+    except AppError as error:
+        return rerender("account/delete.html", form_errors(error), error.status, entry_count=count)
+    sign_out()
+    flash("Your account and everything in it are gone.")
+    return redirect(url_for("pages.landing"))

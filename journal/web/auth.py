@@ -1,0 +1,76 @@
+"""Pages: register, sign in, sign out."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from journal.auth import sign_in, sign_out
+from journal.errors import AppError
+from journal.extensions import limiter
+from journal.ratelimits import LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_IP
+from journal.schemas.auth import LoginSchema, RegisterSchema
+from journal.services import accounts
+from journal.web.forms import form_errors, read_form, rerender
+from journal.web.pages import home_for
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(default: str) -> str:
+    """Follow ?next= only to a path on this site."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(REGISTER_PER_IP, methods=["POST"])
+def register():
+    """Create an account."""
+    if request.method == "GET":
+        return render_template("auth/register.html", errors={}, form={})
+    data, errors = read_form(RegisterSchema)
+    if errors:
+        return rerender("auth/register.html", errors)
+    try:
+        user = accounts.register(
+            data["email"], data["password"], data["display_name"], data["role"]
+        )
+    except AppError as error:
+        return rerender("auth/register.html", form_errors(error), error.status)
+    sign_in(user)
+    flash("Welcome. Your account is ready.")
+    return redirect(home_for(user))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_PER_IP, methods=["POST"])
+@limiter.limit(**LOGIN_PER_ACCOUNT, methods=["POST"])
+def login():
+    """Sign in."""
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(home_for(current_user))
+        return render_template("auth/login.html", errors={}, form={})
+    data, errors = read_form(LoginSchema)
+    if errors:
+        return rerender("auth/login.html", errors)
+    try:
+        user = accounts.authenticate(data["email"], data["password"])
+    except AppError as error:
+        return rerender("auth/login.html", {"_form": [error.message]}, error.status)
+    sign_in(user)
+    return redirect(_safe_next(home_for(user)))
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """Ask before signing out (GET), then sign out (POST)."""
+    if request.method == "GET":
+        return render_template("auth/logout.html")
+    sign_out()
+    flash("You're signed out. Drafts saved on this device stay here.")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,32 @@
+"""Reading HTML forms with the same schemas as the API."""
+
+from flask import render_template, request
+from marshmallow import EXCLUDE, Schema, ValidationError
+
+from journal.errors import AppError, flatten_messages, validation_error
+
+
+def read_form(schema_cls: type[Schema]) -> tuple[dict | None, dict]:
+    """Load the posted form; return (data, {}) or (None, field errors)."""
+    try:
+        return schema_cls(unknown=EXCLUDE).load(request.form.to_dict()), {}
+    except ValidationError as error:
+        return None, flatten_messages(error.messages)
+
+
+def rerender(template: str, errors: dict, status: int = 422, **context):
+    """Show the form again with what was typed and a message on each field."""
+    return render_template(template, errors=errors, form=request.form, **context), status
+
+
+def form_errors(error: AppError) -> dict:
+    """Turn a service's validation error into field messages for a form."""
+    return error.fields or {"_form": [error.message]}
+
+
+def require_form(schema_cls: type[Schema]) -> dict:
+    """Load the posted form or raise a 422 with the field messages."""
+    data, errors = read_form(schema_cls)
+    if errors:
+        raise validation_error(errors)
+    return data

@@ -1,0 +1,128 @@
+"""Pages: the client's private journal and the prompt library."""
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from journal import prompts
+from journal.auth import role_required
+from journal.errors import AppError, flatten_messages
+from journal.models import KINDS, new_id
+from journal.schemas.entries import EntryEditFormSchema, EntryFormSchema, EntryListArgsSchema
+from journal.services import entries
+from journal.web.forms import read_form, rerender
+
+bp = Blueprint("journal", __name__, url_prefix="/journal")
+
+
+@bp.before_request
+@role_required("client")
+def clients_only():
+    """Every journal page is for clients."""
+
+
+@bp.get("")
+def home():
+    """Show the prompt of the day, the way to write, and the entries (searchable)."""
+    try:
+        args = EntryListArgsSchema().load(request.args.to_dict())
+    except ValidationError as error:
+        return render_template(
+            "journal/home.html",
+            page=None,
+            args=request.args,
+            errors=flatten_messages(error.messages),
+            kinds=KINDS,
+            prompt=_prompt_of_the_day(),
+        ), 422
+    page = entries.list_entries(current_user, **args)
+    return render_template(
+        "journal/home.html",
+        page=page,
+        args=args,
+        errors={},
+        kinds=KINDS,
+        prompt=_prompt_of_the_day(),
+    )
+
+
+def _prompt_of_the_day():
+    return prompts.prompt_of_the_day(date.today(), salt=current_user.id)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Write a new entry; the form carries its own id so a resubmit never duplicates."""
+    if request.method == "GET":
+        prompt = prompts.get_prompt(request.args.get("prompt", ""))
+        form = {"id": new_id(), "kind": "reflection", "prompt_id": prompt.id if prompt else ""}
+        return render_template("journal/new.html", form=form, errors={}, prompt=prompt, kinds=KINDS)
+    prompt = prompts.get_prompt(request.form.get("prompt_id", ""))
+    data, errors = read_form(EntryFormSchema)
+    if errors:
+        return rerender("journal/new.html", errors, prompt=prompt, kinds=KINDS)
+    data["prompt_id"] = prompt.id if prompt else None
+    try:
+        view, _created = entries.create(current_user, data)
+    except AppError as error:
+        return rerender(
+            "journal/new.html", {"_form": [error.message]}, error.status, prompt=prompt, kinds=KINDS
+        )
+    flash("Saved.")
+    return redirect(url_for("journal.show", entry_id=view.id))
+
+
+@bp.get("/<entry_id>")
+def show(entry_id: str):
+    """Read one entry."""
+    view = entries.get(current_user, entry_id)
+    return render_template(
+        "journal/entry.html", entry=view, prompt=prompts.get_prompt(view.prompt_id or "")
+    )
+
+
+@bp.route("/<entry_id>/edit", methods=["GET", "POST"])
+def edit(entry_id: str):
+    """Edit an entry; a clash with a newer version shows both texts to choose from."""
+    view = entries.get(current_user, entry_id)
+    if request.method == "GET":
+        form = {
+            "title": view.title,
+            "body": view.body,
+            "tags": ", ".join(view.tags),
+            "kind": view.kind,
+            "version": view.version,
+        }
+        return render_template("journal/edit.html", entry=view, form=form, errors={}, kinds=KINDS)
+    data, errors = read_form(EntryEditFormSchema)
+    if errors:
+        return rerender("journal/edit.html", errors, entry=view, kinds=KINDS)
+    try:
+        entries.update(current_user, entry_id, data)
+    except AppError as error:
+        if error.code != "version_conflict":
+            raise
+        return render_template(
+            "journal/conflict.html", entry=error.extra["current"], mine=request.form, kinds=KINDS
+        ), 409
+    flash("Saved.")
+    return redirect(url_for("journal.show", entry_id=entry_id))
+
+
+@bp.route("/<entry_id>/delete", methods=["GET", "POST"])
+def delete(entry_id: str):
+    """Ask, then delete an entry."""
+    view = entries.get(current_user, entry_id)
+    if request.method == "GET":
+        return render_template("journal/delete.html", entry=view)
+    entries.delete(current_user, entry_id)
+    flash("The entry was deleted.")
+    return redirect(url_for("journal.home"))
+
+
+@bp.get("/prompts")
+def prompt_library():
+    """Browse the prompts by theme."""
+    return render_template("journal/prompts.html", themes=prompts.prompts_by_theme())

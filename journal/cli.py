@@ -4,8 +4,11 @@ import secrets
 
 import click
 from flask_migrate import upgrade
+from marshmallow import ValidationError
 
+from journal.errors import AppError, flatten_messages
 from journal.models import ROLES
+from journal.schemas.auth import RegisterSchema
 from journal.services import accounts, audit, backup, entries, keys
 
 DEMO_ENTRIES = [
@@ -33,6 +36,10 @@ DEMO_ENTRIES = [
 ]
 
 
+def _sentences(fields: dict) -> str:
+    return " ".join(f"{name}: {m}" for name, messages in fields.items() for m in messages)
+
+
 @click.command("init-db")
 def init_db():
     """Create or upgrade the database schema through migrations; never drops data."""
@@ -47,7 +54,14 @@ def init_db():
 @click.password_option()
 def create_user(email, display_name, role, password):
     """Create an account from the shell."""
-    user = accounts.register(email, password, display_name, role)
+    given = {"email": email, "password": password, "display_name": display_name, "role": role}
+    try:
+        data = RegisterSchema().load(given)
+        user = accounts.register(data["email"], data["password"], data["display_name"], role)
+    except ValidationError as error:
+        raise click.ClickException(_sentences(flatten_messages(error.messages))) from error
+    except AppError as error:
+        raise click.ClickException(_sentences(error.fields or {}) or error.message) from error
     click.echo(f"Created {user.role} {user.email} ({user.id}).")
 
 

@@ -110,16 +110,8 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_server_error(error: Exception):
-    """Roll back first, log without details of the request body, and show no traceback."""
+    """Roll back first and show no traceback (Flask has already logged the exception)."""
     db.session.rollback()
-    original = getattr(error, "original_exception", error)
-    current_app.logger.error(
-        "unhandled %s on %s %s",
-        type(original).__name__,
-        request.method,
-        request.path,
-        exc_info=original,
-    )
     code, message = CODES[500]
     return _respond(500, code, message)
 

@@ -55,7 +55,7 @@ def register():
 @limiter.limit(LOGIN_PER_IP)
 @limiter.limit(**LOGIN_PER_ACCOUNT)
 @documented(
-    "Sign in", body=LoginSchema, ok=(200, UserSchema), errors=[422], tag="auth", public=True
+    "Sign in", body=LoginSchema, ok=(200, UserSchema), errors=[401, 422], tag="auth", public=True
 )
 def login():
     """Sign in with email and password."""
@@ -68,6 +68,6 @@ def login():
 @bp.post("/auth/logout")
 @documented("Sign out of this device", ok=(204, None), tag="auth", public=True)
 def logout():
-    """End this device's session."""
+    """End this device's session; the response carries a fresh CSRF token for what comes next."""
     sign_out()
-    return "", 204
+    return "", 204, {"X-CSRFToken": generate_csrf()}

@@ -1,0 +1,291 @@
+"""The account: display name, re-authentication, export and deletion (API and pages)."""
+
+import json
+from html import unescape
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from journal.extensions import db
+from journal.models import AuditEvent, DeviceSession, Entry, User
+from tests.conftest import PASSWORD, Api
+
+WRONG = "not the right password"
+
+
+def count(app, model, *where):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def actions(app, user_id):
+    with app.app_context():
+        return db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.actor_id == user_id)
+            .order_by(AuditEvent.seq)
+        ).all()
+
+
+@pytest.fixture
+def age_reauth(app):
+    """Move a user's password confirmation back past the five-minute window."""
+
+    def age(user, minutes=6):
+        with app.app_context():
+            devices = db.session.scalars(
+                select(DeviceSession).where(DeviceSession.user_id == user.id)
+            )
+            for device in devices:
+                device.authenticated_at -= timedelta(minutes=minutes)
+            db.session.commit()
+
+    return age
+
+
+def assert_error(response, status, code, fields=None):
+    assert response.status_code == status, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["code"] == code
+    assert isinstance(error["message"], str) and error["message"]
+    if fields is None:
+        assert "fields" not in error
+    else:
+        assert set(error["fields"]) == set(fields)
+
+
+# --- display name ----------------------------------------------------------------------------
+
+
+def test_patch_me_changes_the_display_name(api_as):
+    api = api_as("client")
+    response = api.patch("/api/v1/me", {"display_name": "  Róisín 🌿  "})
+    assert response.status_code == 200
+    assert response.get_json()["display_name"] == "Róisín 🌿"
+    assert api.get("/api/v1/me").get_json()["display_name"] == "Róisín 🌿"
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "display_name"),
+        ({"display_name": ""}, "display_name"),
+        ({"display_name": "x" * 81}, "display_name"),
+        ({"display_name": None}, "display_name"),
+        ({"display_name": 5}, "display_name"),
+        ({"display_name": "ok", "role": "therapist"}, "role"),
+        ({"display_name": "ok", "email": "x@example.test"}, "email"),
+    ],
+)
+def test_patch_me_validation(api_as, body, field):
+    api = api_as("client")
+    assert_error(api.patch("/api/v1/me", body), 422, "validation_failed", [field])
+    me = api.get("/api/v1/me").get_json()
+    assert me["role"] == "client" and me["display_name"] == api.user.display_name
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def test_export_right_after_login(app, api_as, make_entry):
+    api = api_as("client")
+    entry = make_entry(api.user, body="Words only I can export 🌊", title="Mine", tags=["t1"])
+    response = api.get("/api/v1/export")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert "filename=" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
+    document = response.get_json()
+    assert document["format"] == "alliance-journal-export/1"
+    assert document["account"]["id"] == api.user.id
+    assert document["account"]["email"] == api.user.email
+    [exported] = document["entries"]
+    assert exported["id"] == entry.id
+    assert (exported["title"], exported["body"], exported["tags"]) == (
+        "Mine",
+        "Words only I can export 🌊",
+        ["t1"],
+    )
+    assert len(document["devices"]) == 1
+    assert {"register", "login"} <= {event["action"] for event in document["events"]}
+    assert "password_hash" not in json.dumps(document)
+    assert "wrapped_key" not in json.dumps(document)
+    assert actions(app, api.user.id)[-1] == "export"
+
+
+def test_therapist_can_export(api_as):
+    api = api_as("therapist")
+    response = api.get("/api/v1/export")
+    assert response.status_code == 200
+    document = response.get_json()
+    assert document["account"]["role"] == "therapist"
+    assert document["entries"] == []
+
+
+def test_export_needs_a_recent_password(app, api_as, age_reauth):
+    api = api_as("client")
+    age_reauth(api.user)
+    assert_error(api.get("/api/v1/export"), 403, "reauth_required")
+    assert_error(api.post("/api/v1/auth/reauth", {"password": WRONG}), 422, "validation_failed", ["password"])
+    assert_error(api.get("/api/v1/export"), 403, "reauth_required")
+    assert "export" not in actions(app, api.user.id)
+
+    response = api.post("/api/v1/auth/reauth", {"password": PASSWORD})
+    assert response.status_code == 204
+    assert api.get("/api/v1/export").status_code == 200
+    assert actions(app, api.user.id)[-1] == "export"
+
+
+@pytest.mark.parametrize("body", [{}, {"password": ""}, {"password": 1}], ids=["missing", "empty", "number"])
+def test_reauth_validation(api_as, body):
+    api = api_as("client")
+    assert_error(api.post("/api/v1/auth/reauth", body), 422, "validation_failed", ["password"])
+
+
+def test_reauth_on_one_device_does_not_count_on_another(app, api_as, make_user, age_reauth):
+    user = make_user("client")
+    first, second = api_as(user), api_as(user)
+    age_reauth(user)
+    assert first.post("/api/v1/auth/reauth", {"password": PASSWORD}).status_code == 204
+    assert first.get("/api/v1/export").status_code == 200
+    assert_error(second.get("/api/v1/export"), 403, "reauth_required")
+
+
+def test_export_page_asks_for_the_password(app, api_as, make_entry, age_reauth):
+    api = api_as("client")
+    make_entry(api.user, body="Exported through the page")
+    age_reauth(api.user)
+    page = api.client.get("/account/export")
+    assert page.status_code == 200
+    assert "Password" in page.get_data(as_text=True)
+
+    wrong = api.form("/account/export", {"password": WRONG})
+    assert wrong.status_code == 422
+    assert "That password isn't right." in unescape(wrong.get_data(as_text=True))
+    assert "export" not in actions(app, api.user.id)
+
+    right = api.form("/account/export", {"password": PASSWORD})
+    assert right.status_code == 200
+    assert right.mimetype == "application/json"
+    assert right.headers["Content-Disposition"].startswith("attachment")
+    document = json.loads(right.get_data(as_text=True))
+    assert [e["body"] for e in document["entries"]] == ["Exported through the page"]
+    assert actions(app, api.user.id)[-1] == "export"
+    # The page confirmed the password for this device, so the API export works too.
+    assert api.get("/api/v1/export").status_code == 200
+
+
+def test_export_page_needs_the_csrf_token(api_as):
+    api = api_as("client")
+    response = api.client.post("/account/export", data={"password": PASSWORD})
+    assert response.status_code == 400
+    assert "application/json" not in response.mimetype
+
+
+# --- deletion --------------------------------------------------------------------------------
+
+
+def test_delete_me_with_the_wrong_password_deletes_nothing(app, api_as, make_entry):
+    api = api_as("client")
+    make_entry(api.user)
+    for body in ({"password": WRONG}, {}):
+        response = api.delete("/api/v1/me", body)
+        assert_error(response, 422, "validation_failed", ["password"])
+    assert count(app, User, User.id == api.user.id) == 1
+    assert count(app, Entry, Entry.author_id == api.user.id) == 1
+    assert api.get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["client", "therapist"])
+def test_delete_me_removes_everything(app, api_as, make_entry, make_user, role):
+    api = api_as(role)
+    other = make_user("client")
+    kept = make_entry(other, body="Someone else's words")
+    if role == "client":
+        make_entry(api.user, body="first")
+        make_entry(api.user, body="second")
+    api_as(api.user)  # a second device
+
+    response = api.delete("/api/v1/me", {"password": PASSWORD})
+    assert response.status_code == 204
+    assert response.get_data() == b""
+    user_id = api.user.id
+    assert count(app, User, User.id == user_id) == 0
+    assert count(app, Entry, Entry.author_id == user_id) == 0
+    assert count(app, DeviceSession, DeviceSession.user_id == user_id) == 0
+    assert count(app, User, User.wrapped_key.is_not(None)) == 1  # only the other user's key
+    assert count(app, Entry, Entry.id == kept.id) == 1
+    assert "delete_account" in actions(app, user_id)
+
+    assert_error(api.get("/api/v1/me"), 401, "not_signed_in")
+    assert_error(Api(app.test_client()).login(api.user.email), 401, "invalid_credentials")
+
+
+def test_delete_page(app, api_as, make_entry):
+    api = api_as("client")
+    make_entry(api.user, body="one")
+    make_entry(api.user, body="two")
+    page = api.client.get("/account/delete")
+    assert page.status_code == 200
+    assert "2 entries" in page.get_data(as_text=True)
+
+    wrong = api.form("/account/delete", {"password": WRONG})
+    assert wrong.status_code == 422
+    assert "That password isn't right." in unescape(wrong.get_data(as_text=True))
+    assert count(app, User, User.id == api.user.id) == 1
+
+    right = api.form("/account/delete", {"password": PASSWORD})
+    assert right.status_code == 302
+    assert right.headers["Location"] in ("/", "http://localhost/")
+    assert count(app, User, User.id == api.user.id) == 0
+    assert count(app, Entry, Entry.author_id == api.user.id) == 0
+    assert "delete_account" in actions(app, api.user.id)
+    landing = api.client.get("/")
+    assert landing.status_code == 200
+    assert "Sign in" in landing.get_data(as_text=True)
+    assert api.client.get("/account").status_code == 302
+
+
+def test_delete_page_counts_one_entry(api_as, make_entry):
+    api = api_as("client")
+    make_entry(api.user)
+    assert "1 entry " in api.client.get("/account/delete").get_data(as_text=True)
+
+
+# --- signed out ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("PATCH", "/api/v1/me", {"display_name": "x"}),
+        ("DELETE", "/api/v1/me", {"password": PASSWORD}),
+        ("GET", "/api/v1/export", None),
+        ("POST", "/api/v1/auth/reauth", {"password": PASSWORD}),
+    ],
+)
+def test_account_api_needs_sign_in(api, method, path, body):
+    response = api._send(method, path, json=body)
+    assert_error(response, 401, "not_signed_in")
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/account"),
+        ("GET", "/account/export"),
+        ("POST", "/account/export"),
+        ("GET", "/account/delete"),
+        ("POST", "/account/delete"),
+        ("POST", "/account/profile"),
+    ],
+)
+def test_account_pages_need_sign_in(app, api, method, path):
+    if method == "GET":
+        response = api.client.get(path)
+    else:
+        response = api.form(path, {"password": PASSWORD, "display_name": "x"})
+    assert response.status_code == 302
+    assert "/login?next=" in response.headers["Location"]
+    assert count(app, AuditEvent, AuditEvent.action.in_(["export", "delete_account"])) == 0

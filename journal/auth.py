@@ -41,6 +41,9 @@ def _unauthorized():
 
 def sign_in(user: User) -> None:
     """Start a fresh session record and a fresh cookie (a new id at every sign-in)."""
+    previous = current_device()
+    if previous is not None:
+        sessions.end(previous)  # signing in again must not leave the old record alive
     token = sessions.start(user, request.headers.get("User-Agent", ""))
     session.clear()
     session["sid"] = token

@@ -67,22 +67,18 @@ def write(api, **fields):
 
 
 def test_create_returns_201_with_the_whole_entry(me):
-    response = me.post(
-        URL,
-        {"body": "First lines.", "title": "Monday", "tags": ["work", "sleep"], "kind": "feedback"},
-    )
-    assert response.status_code == 201
-    assert response.headers["Cache-Control"] == "no-store"
+    sent = {
+        "body": "First lines.",
+        "title": "Monday",
+        "tags": ["work", "sleep"],
+        "kind": "feedback",
+    }
+    response = me.post(URL, sent)
+    assert response.status_code == 201 and response.headers["Cache-Control"] == "no-store"
     entry = response.get_json()
-    assert set(entry) == ENTRY_KEYS
+    assert set(entry) == ENTRY_KEYS and {k: entry[k] for k in sent} == sent
     assert str(uuid.UUID(entry["id"])) == entry["id"]
-    assert entry["kind"] == "feedback"
-    assert (entry["title"], entry["body"], entry["tags"]) == (
-        "Monday",
-        "First lines.",
-        ["work", "sleep"],
-    )
-    assert entry["prompt_id"] is None and entry["shares"] == [] and entry["version"] == 1
+    assert (entry["prompt_id"], entry["shares"], entry["version"]) == (None, [], 1)
     assert STAMP.match(entry["created_at"]) and entry["updated_at"] == entry["created_at"]
 
 
@@ -147,6 +143,7 @@ def test_non_uuid_id_is_422(app, me, bad_id):
         ({"body": "x", "title": "\udfff"}, "title"),
         ({"body": "x", "tags": ["ok", "\ud83d"]}, "tags"),
         ({"body": "x", "prompt_id": "p" * 41}, "prompt_id"),
+        ({"body": "x", "prompt_id": "no-such-prompt"}, "prompt_id"),
     ],
 )
 def test_create_rejects_bad_input_with_422(app, me, payload, field):

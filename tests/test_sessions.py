@@ -76,6 +76,12 @@ def second_device(app, user, agent="Other Browser/2.0"):
     return other
 
 
+def the_device_id(api):
+    """The id of the device an Api client is signed in on, as the API reports it."""
+    [current] = [d for d in api.get(DEVICES).get_json()["items"] if d["current"]]
+    return current["id"]
+
+
 @pytest.mark.parametrize(
     ("role", "minutes"),
     [("client", 30), ("therapist", 15)],
@@ -162,7 +168,9 @@ def test_token_is_stored_hashed(app, api_as):
 def test_change_password_ends_every_session(app, api_as):
     api = api_as("client")
     other = second_device(app, api.user)
-    response = api.put(ME + "/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
+    response = api.put(
+        ME + "/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    )
     assert response.status_code == 204
     assert_error(api.get(ME), 401, "not_signed_in")
     assert_error(other.get(ME), 401, "not_signed_in")
@@ -171,10 +179,11 @@ def test_change_password_ends_every_session(app, api_as):
     assert fresh.login(api.user.email, NEW_PASSWORD).status_code == 200
 
 
-@pytest.mark.xfail(reason="BUG: wrong current password is reported on field 'password'", strict=True)
 def test_change_password_wrong_current_names_the_field(api_as):
     api = api_as("client")
-    response = api.put(ME + "/password", {"current_password": "nope" * 4, "new_password": NEW_PASSWORD})
+    response = api.put(
+        ME + "/password", {"current_password": "nope" * 4, "new_password": NEW_PASSWORD}
+    )
     assert_error(response, 422, "validation_failed", ["current_password"])
 
 
@@ -220,12 +229,6 @@ def test_list_devices_marks_current(app, api_as):
     assert other_current["id"] != current["id"]
     assert other_current["user_agent"] == "Other Browser/2.0"
     assert all(d["created_at"].endswith("Z") for d in theirs)
-
-
-def the_device_id(api):
-    """The id of the device an Api client is signed in on, as the API reports it."""
-    [current] = [d for d in api.get(DEVICES).get_json()["items"] if d["current"]]
-    return current["id"]
 
 
 def test_end_one_device(app, api_as):
@@ -354,13 +357,7 @@ def test_account_change_password(app, api_as):
         ({"current_password": PASSWORD, "new_password": "password1234"}, "new_password"),
         ({"current_password": PASSWORD, "new_password": ""}, "new_password"),
         ({"current_password": PASSWORD}, "new_password"),
-        pytest.param(
-            {"current_password": "not my password", "new_password": NEW_PASSWORD},
-            "current_password",
-            marks=pytest.mark.xfail(
-                reason="BUG: wrong current password is reported on field 'password'", strict=True
-            ),
-        ),
+        ({"current_password": "not my password", "new_password": NEW_PASSWORD}, "current_password"),
     ],
 )
 def test_account_change_password_bad_input_rerenders(app, api_as, data, field):

@@ -10,6 +10,16 @@ from journal.services.passwords import MAX_LENGTH
 NAME_LENGTH = validate.Length(min=1, max=80, error="Use 1 to 80 characters.")
 
 
+class Name(Text):
+    """A display name: trimmed first, so blank is caught as blank."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_nul=False, validate=NAME_LENGTH, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 class Email(Text):
     """An email address, trimmed, at most 254 characters."""
 
@@ -29,7 +39,7 @@ class RegisterSchema(Schema):
 
     email = Email(required=True)
     password = Text(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
-    display_name = Text(required=True, allow_nul=False, validate=NAME_LENGTH)
+    display_name = Name(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 
 
@@ -56,7 +66,7 @@ class ChangePasswordSchema(Schema):
 class ProfileSchema(Schema):
     """Input for changing the display name."""
 
-    display_name = Text(required=True, allow_nul=False, validate=NAME_LENGTH)
+    display_name = Name(required=True)
 
 
 class UserSchema(Schema):

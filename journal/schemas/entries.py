@@ -1,8 +1,9 @@
 """Schemas for journal entries."""
 
-from marshmallow import EXCLUDE, Schema, fields, pre_load, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
 from journal.models import KINDS
+from journal.prompts import get_prompt
 from journal.schemas.common import ListArgsSchema, page_schema
 from journal.schemas.fields import Text, UTCDateTimeField
 
@@ -11,6 +12,12 @@ BODY = validate.Length(min=1, max=20_000, error="Write between 1 and 20,000 char
 TAG = Text(validate=validate.Length(min=1, max=32, error="Each tag needs 1 to 32 characters."))
 TAGS = validate.Length(max=10, error="Use up to 10 tags.")
 KIND = validate.OneOf(KINDS, error="Choose one of: " + ", ".join(KINDS) + ".")
+
+
+def known_prompt(value: str) -> None:
+    """Accept only ids from the prompt library."""
+    if get_prompt(value) is None:
+        raise ValidationError("There is no prompt with this id.")
 
 
 class ShareStatusSchema(Schema):
@@ -45,7 +52,10 @@ class EntryCreateSchema(Schema):
     body = Text(required=True, validate=BODY)
     tags = fields.List(TAG, load_default=list, validate=TAGS)
     prompt_id = Text(
-        load_default=None, allow_none=True, allow_nul=False, validate=validate.Length(max=40)
+        load_default=None,
+        allow_none=True,
+        allow_nul=False,
+        validate=[validate.Length(max=40), known_prompt],
     )
 
 
@@ -62,9 +72,13 @@ class EntryUpdateSchema(Schema):
 class EntryListArgsSchema(ListArgsSchema):
     """Filters for the entry list."""
 
-    q = Text(load_default="", validate=validate.Length(max=200))
-    tag = Text(load_default="", validate=validate.Length(max=32))
-    kind = fields.String(load_default="", validate=validate.OneOf(("", *KINDS)))
+    q = Text(
+        load_default="", validate=validate.Length(max=200, error="Use 200 characters or fewer.")
+    )
+    tag = Text(
+        load_default="", validate=validate.Length(max=32, error="A tag has 32 characters at most.")
+    )
+    kind = fields.String(load_default="", validate=validate.OneOf(("", *KINDS), error=KIND.error))
 
 
 def _split_tags(data):
@@ -80,6 +94,9 @@ class EntryFormSchema(EntryCreateSchema):
 
     class Meta:
         unknown = EXCLUDE
+
+    # The page looks the prompt up itself and quietly drops an unknown one.
+    prompt_id = Text(load_default=None, allow_none=True)
 
     @pre_load
     def split_tags(self, data, **kwargs):

@@ -62,16 +62,16 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def confirm_password(user: User, password: str) -> None:
-    """Raise 422 on the password field unless it is this user's password."""
+def confirm_password(user: User, password: str, field: str = "password") -> None:
+    """Raise 422 on the given field unless this is the user's password."""
     if not verify_password(user.password_hash, password):
         audit.record_now("reauth", actor_id=user.id, outcome="failed")
-        raise validation_error({"password": ["That password isn't right."]})
+        raise validation_error({field: ["That password isn't right."]})
 
 
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password and end every session of the account."""
-    confirm_password(user, current)
+    confirm_password(user, current, field="current_password")
     problem = password_problem(new)
     if problem:
         raise validation_error({"new_password": [problem]})

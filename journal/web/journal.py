@@ -28,21 +28,20 @@ def home():
     """Show the prompt of the day, the way to write, and the entries (searchable)."""
     try:
         args = EntryListArgsSchema().load(request.args.to_dict())
+        page = entries.list_entries(current_user, **args)
     except ValidationError as error:
-        return render_template(
-            "journal/home.html",
-            page=None,
-            args=request.args,
-            errors=flatten_messages(error.messages),
-            kinds=KINDS,
-            prompt=_prompt_of_the_day(),
-        ), 422
-    page = entries.list_entries(current_user, **args)
+        return _home(None, request.args, flatten_messages(error.messages)), 422
+    except AppError as error:  # a damaged cursor
+        return _home(None, request.args, error.fields or {}), error.status
+    return _home(page, args, {})
+
+
+def _home(page, args, errors):
     return render_template(
         "journal/home.html",
         page=page,
         args=args,
-        errors={},
+        errors=errors,
         kinds=KINDS,
         prompt=_prompt_of_the_day(),
     )

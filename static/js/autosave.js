@@ -131,7 +131,10 @@ if (form && status) {
     if (!field("body").value) return;
     // Save through the API so the last keystrokes are never left behind, then show the entry.
     event.preventDefault();
-    if (await save()) window.location.assign(form.dataset.api.replace("/api/v1/entries/", "/journal/"));
+    const unsaved = dirty || form.dataset.autosave === "create";
+    if (!unsaved || (await save())) {
+      window.location.assign(form.dataset.api.replace("/api/v1/entries/", "/journal/"));
+    }
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden" && dirty) save();

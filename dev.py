@@ -36,8 +36,16 @@ def ensure_env(requirements: str) -> None:
     stamp = VENV / f".installed-{Path(requirements).stem}"
     if not stamp.exists() or stamp.read_text() != digest:
         print(f"Installing {requirements} ...", flush=True)
-        run(str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-            "-r", requirements)
+        run(
+            str(PYTHON),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            requirements,
+        )
         stamp.write_text(digest)
 
 

@@ -17,8 +17,33 @@ from journal.crypto import new_master_key
 from journal.extensions import db
 from journal.services import accounts, entries
 
-WORDS = ("session trust pace goals listen heard safe honest weekend work family tired hope "
-         "calm anxious sleep walk talk brother mother friend week slow rushed kind").split()
+WORDS = [
+    "session",
+    "trust",
+    "pace",
+    "goals",
+    "listen",
+    "heard",
+    "safe",
+    "honest",
+    "weekend",
+    "work",
+    "family",
+    "tired",
+    "hope",
+    "calm",
+    "anxious",
+    "sleep",
+    "walk",
+    "talk",
+    "brother",
+    "mother",
+    "friend",
+    "week",
+    "slow",
+    "rushed",
+    "kind",
+]
 
 
 def timed(fn, runs=7) -> float:
@@ -44,8 +69,17 @@ def main(count: int) -> None:
             body = " ".join(rng.choice(WORDS) for _ in range(100))
             if i == 0:
                 body += " zebracrossing"  # only the oldest entry has it: a full scan
-            entries.create(user, {"id": None, "kind": "reflection", "title": f"Entry {i}",
-                                  "body": body, "tags": ["bench"], "prompt_id": None})
+            entries.create(
+                user,
+                {
+                    "id": None,
+                    "kind": "reflection",
+                    "title": f"Entry {i}",
+                    "body": body,
+                    "tags": ["bench"],
+                    "prompt_id": None,
+                },
+            )
         base = timed(lambda: entries.list_entries(user, limit=20))
         cases = {
             "common word (page fills fast)": lambda: entries.list_entries(user, q="trust"),

@@ -47,6 +47,7 @@ def sign_in(user: User) -> None:
     token = sessions.start(user, request.headers.get("User-Agent", ""))
     session.clear()
     session["sid"] = token
+    g.session_changed = True
 
 
 def sign_out() -> None:
@@ -55,6 +56,7 @@ def sign_out() -> None:
     if device is not None:
         sessions.end(device)
     session.clear()
+    g.session_changed = True
 
 
 def current_device() -> DeviceSession | None:

@@ -3,6 +3,7 @@
 import secrets
 
 import click
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from marshmallow import ValidationError
 
@@ -41,6 +42,7 @@ def _sentences(fields: dict) -> str:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db():
     """Create or upgrade the database schema through migrations; never drops data."""
     upgrade()
@@ -48,6 +50,7 @@ def init_db():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", prompt=True)
 @click.option("--name", "display_name", prompt="Display name")
 @click.option("--role", type=click.Choice(ROLES), default="client", show_default=True)
@@ -66,6 +69,7 @@ def create_user(email, display_name, role, password):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Create a demo therapist and client with a few entries, for trying the app."""
     made = {}
@@ -87,6 +91,7 @@ def seed_demo():
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def backup_db(path):
     """Write a consistent backup of every table to PATH (gzipped JSON), while the app runs."""
@@ -95,6 +100,7 @@ def backup_db(path):
 
 
 @click.command("restore")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def restore_db(path):
     """Restore a backup from PATH into a freshly initialised, empty database."""
@@ -106,12 +112,14 @@ def restore_db(path):
 
 
 @click.command("rotate-data-key")
+@with_appcontext
 def rotate_data_key():
     """Rewrap every user's data key with the first (current) key in JOURNAL_DATA_KEY."""
     click.echo(f"Rewrapped {keys.rewrap_all()} user keys.")
 
 
 @click.command("verify-audit")
+@with_appcontext
 def verify_audit():
     """Check the audit trail's hash chain; exit 1 if any link is broken."""
     count, broken = audit.verify_chain()

@@ -1,8 +1,8 @@
 """The account: display name, re-authentication, export and deletion (API and pages)."""
 
 import json
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -22,9 +22,7 @@ def count(app, model, *where):
 def actions(app, user_id):
     with app.app_context():
         return db.session.scalars(
-            select(AuditEvent.action)
-            .where(AuditEvent.actor_id == user_id)
-            .order_by(AuditEvent.seq)
+            select(AuditEvent.action).where(AuditEvent.actor_id == user_id).order_by(AuditEvent.seq)
         ).all()
 
 
@@ -127,7 +125,9 @@ def test_export_needs_a_recent_password(app, api_as, age_reauth):
     api = api_as("client")
     age_reauth(api.user)
     assert_error(api.get("/api/v1/export"), 403, "reauth_required")
-    assert_error(api.post("/api/v1/auth/reauth", {"password": WRONG}), 422, "validation_failed", ["password"])
+    assert_error(
+        api.post("/api/v1/auth/reauth", {"password": WRONG}), 422, "validation_failed", ["password"]
+    )
     assert_error(api.get("/api/v1/export"), 403, "reauth_required")
     assert "export" not in actions(app, api.user.id)
 
@@ -137,7 +137,9 @@ def test_export_needs_a_recent_password(app, api_as, age_reauth):
     assert actions(app, api.user.id)[-1] == "export"
 
 
-@pytest.mark.parametrize("body", [{}, {"password": ""}, {"password": 1}], ids=["missing", "empty", "number"])
+@pytest.mark.parametrize(
+    "body", [{}, {"password": ""}, {"password": 1}], ids=["missing", "empty", "number"]
+)
 def test_reauth_validation(api_as, body):
     api = api_as("client")
     assert_error(api.post("/api/v1/auth/reauth", body), 422, "validation_failed", ["password"])

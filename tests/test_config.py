@@ -83,8 +83,9 @@ def test_settings_come_from_the_environment(env, tmp_path, name, value, setting,
 
 def test_sqlite_in_instance_folder_without_database_url(env, tmp_path):
     env.delenv("DATABASE_URL")
-    assert Config(str(tmp_path)).SQLALCHEMY_DATABASE_URI == "sqlite:///" + str(
-        tmp_path / "journal.sqlite3"
+    assert (
+        "sqlite:///" + str(tmp_path / "journal.sqlite3")
+        == Config(str(tmp_path)).SQLALCHEMY_DATABASE_URI
     )
 
 
@@ -96,8 +97,8 @@ def test_cookie_settings_follow_the_environment(env, tmp_path, environment, secu
     env.setenv("JOURNAL_ENV", environment)
     config = Config(str(tmp_path))
     assert config.SESSION_COOKIE_SECURE is secure
-    assert config.SESSION_COOKIE_NAME == cookie
-    assert config.PREFERRED_URL_SCHEME == scheme
+    assert cookie == config.SESSION_COOKIE_NAME
+    assert scheme == config.PREFERRED_URL_SCHEME
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "JOURNAL_DATA_KEY"])

@@ -137,7 +137,9 @@ def test_a_sealed_value_opens_only_in_its_own_place(cipher, table, row, column, 
         moved.open(table, row, column, sealed)
 
 
-@pytest.mark.parametrize("position", [0, 1, 12, 13, -1], ids=["format", "nonce", "nonce-end", "body", "tag"])
+@pytest.mark.parametrize(
+    "position", [0, 1, 12, 13, -1], ids=["format", "nonce", "nonce-end", "body", "tag"]
+)
 def test_tampered_ciphertext_fails(cipher, position):
     sealed = bytearray(cipher.seal("entries", "row-1", "body", SECRET_WORDS))
     sealed[position] ^= 0x01

@@ -1,6 +1,5 @@
 """API: CSRF token, register, sign in, sign out."""
 
-from flask import jsonify
 from flask_wtf.csrf import generate_csrf
 
 from journal.api.blueprint import bp
@@ -11,14 +10,6 @@ from journal.extensions import limiter
 from journal.ratelimits import LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_IP
 from journal.schemas.auth import CsrfSchema, LoginSchema, RegisterSchema, UserSchema
 from journal.services import accounts
-
-
-def _signed_in(user, status: int):
-    """Answer with the user and the fresh CSRF token that goes with the new session."""
-    response = jsonify(UserSchema().dump(user))
-    response.status_code = status
-    response.headers["X-CSRFToken"] = generate_csrf()
-    return response
 
 
 @bp.get("/auth/csrf")
@@ -48,7 +39,7 @@ def register():
     data = load_json(RegisterSchema())
     user = accounts.register(data["email"], data["password"], data["display_name"], data["role"])
     sign_in(user)
-    return _signed_in(user, 201)
+    return UserSchema().dump(user), 201
 
 
 @bp.post("/auth/login")
@@ -62,12 +53,12 @@ def login():
     data = load_json(LoginSchema())
     user = accounts.authenticate(data["email"], data["password"])
     sign_in(user)
-    return _signed_in(user, 200)
+    return UserSchema().dump(user)
 
 
 @bp.post("/auth/logout")
 @documented("Sign out of this device", ok=(204, None), tag="auth", public=True)
 def logout():
-    """End this device's session; the response carries a fresh CSRF token for what comes next."""
+    """End this device's session (the response carries a fresh CSRF token)."""
     sign_out()
-    return "", 204, {"X-CSRFToken": generate_csrf()}
+    return "", 204

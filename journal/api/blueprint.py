@@ -1,6 +1,7 @@
 """The JSON API blueprint, /api/v1, and the rules every API request follows."""
 
-from flask import Blueprint, request
+from flask import Blueprint, g, request
+from flask_wtf.csrf import generate_csrf
 
 from journal.errors import CODES, AppError
 
@@ -13,3 +14,11 @@ def require_json_body():
     has_body = request.content_length or request.headers.get("Transfer-Encoding")
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and has_body and not request.is_json:
         raise AppError(415, *CODES[415])
+
+
+@bp.after_request
+def hand_over_new_csrf_token(response):
+    """After sign-in or sign-out the old CSRF token is gone: send the new one along."""
+    if g.get("session_changed"):
+        response.headers["X-CSRFToken"] = generate_csrf()
+    return response

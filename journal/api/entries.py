@@ -38,7 +38,7 @@ def list_entries():
 @documented(
     "Write an entry (idempotent by client-made id)",
     body=EntryCreateSchema,
-    ok=(201, EntrySchema),
+    ok=[(201, EntrySchema), (200, EntrySchema)],
     errors=[403, 409, 410, 422],
 )
 def create_entry():

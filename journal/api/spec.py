@@ -27,7 +27,7 @@ UNSAFE = {"post", "put", "patch", "delete"}
 def documented(
     summary: str, *, body=None, query=None, ok=(200, None), errors=(), tag="journal", public=False
 ):
-    """Attach OpenAPI facts to a view: its request schema, success and error statuses."""
+    """Attach OpenAPI facts to a view: request schema, success (one pair or a list), errors."""
 
     def decorator(view):
         view.__openapi__ = dict(
@@ -45,11 +45,12 @@ def documented(
 
 
 def _operation(meta: dict, method: str, path_params: list[str]) -> dict:
-    status, schema = meta["ok"]
-    responses = {str(status): {"description": STATUS_TEXT[status]}}
-    if schema is not None:
-        responses[str(status)]["content"] = {"application/json": {"schema": schema}}
-    errors = set(meta["errors"]) | {413, 429} if method in UNSAFE else set(meta["errors"])
+    responses = {}
+    for status, schema in meta["ok"] if isinstance(meta["ok"], list) else [meta["ok"]]:
+        responses[str(status)] = {"description": STATUS_TEXT[status]}
+        if schema is not None:
+            responses[str(status)]["content"] = {"application/json": {"schema": schema}}
+    errors = set(meta["errors"]) | {413, 415, 429} if method in UNSAFE else set(meta["errors"])
     if not meta["public"]:
         errors.add(401)
     if method in UNSAFE:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from journal.extensions import db
 
 FORMAT = "alliance-journal-backup/1"
+NOT_A_BACKUP = "this file is not an Alliance Journal backup"
 
 
 def _encode(value):
@@ -47,10 +48,13 @@ def write_backup(path: str) -> dict[str, int]:
 
 def restore_backup(path: str) -> dict[str, int]:
     """Load a backup into a database whose tables are empty; refuse otherwise."""
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        dump = json.load(handle)
-    if dump.get("format") != FORMAT:
-        raise ValueError("this file is not an Alliance Journal backup")
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            dump = json.load(handle)
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(NOT_A_BACKUP) from error
+    if not isinstance(dump, dict) or dump.get("format") != FORMAT:
+        raise ValueError(NOT_A_BACKUP)
     for table in db.metadata.sorted_tables:
         if db.session.scalar(select(func.count()).select_from(table)):
             raise ValueError(f"table {table.name} is not empty; restore into a fresh database")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from journal.extensions import db
 from journal.models import AuditEvent, DeviceSession, Entry, User
 from tests.conftest import PASSWORD, Api
+from tests.helpers import assert_error
 
 WRONG = "not the right password"
 
@@ -40,17 +41,6 @@ def age_reauth(app):
             db.session.commit()
 
     return age
-
-
-def assert_error(response, status, code, fields=None):
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.get_json()["error"]
-    assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
-    if fields is None:
-        assert "fields" not in error
-    else:
-        assert set(error["fields"]) == set(fields)
 
 
 # --- display name ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from journal.extensions import db
 from journal.models import AuditEvent, User
 from tests.conftest import PASSWORD, Api
+from tests.helpers import assert_error
 
 REGISTER = "/api/v1/auth/register"
 LOGIN = "/api/v1/auth/login"
@@ -20,21 +21,6 @@ GOOD = {
     "display_name": "New Person",
     "role": "client",
 }
-
-
-def assert_error(response, status, code, fields=None):
-    """The one error shape: {"error": {code, message[, fields]}}."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}
-    error = body["error"]
-    assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
-    if fields is None:
-        assert "fields" not in error
-    else:
-        assert set(error["fields"]) == set(fields)
-        assert all(error["fields"][name] for name in fields)
 
 
 def assert_z_time(value):

@@ -2,15 +2,12 @@
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, update
 
-from journal.extensions import db
-from journal.models import Entry
+from tests.helpers import age, assert_error, count_entries
 
 URL = "/api/v1/entries"
 ENTRY_KEYS = {"id", "kind", "title", "body", "tags", "prompt_id", "created_at", "updated_at"}
@@ -24,40 +21,11 @@ def me(api_as):
     return api_as("client")
 
 
-def assert_error(response, status, code, fields=None, extra=()):
-    """Check the one error shape, exactly."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.get_json()["error"]
-    assert error["code"] == code
-    assert isinstance(error["message"], str) and error["message"]
-    expected = {"code", "message", *extra} | ({"fields"} if fields else set())
-    assert set(error) == expected
-    if fields:
-        assert set(error["fields"]) == set(fields)
-        assert all(error["fields"][name] for name in fields)
-    return error
-
-
 def call(api, method, path, payload=None, **kw):
     """Send any method, with a JSON body only when there is one."""
     if payload is not None:
         kw["json"] = payload
     return getattr(api, method)(path, **kw)
-
-
-def count_entries(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Entry))
-
-
-def age(app, ids_oldest_first):
-    """Give entries distinct creation times, oldest first, so ordering is deterministic."""
-    base = datetime(2024, 1, 1, tzinfo=UTC)
-    with app.app_context():
-        for n, entry_id in enumerate(ids_oldest_first):
-            stamp = base + timedelta(minutes=n)
-            db.session.execute(update(Entry).where(Entry.id == entry_id).values(created_at=stamp))
-        db.session.commit()
 
 
 def write(api, **fields):

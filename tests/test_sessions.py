@@ -11,22 +11,12 @@ from journal.extensions import db
 from journal.models import DeviceSession, utcnow
 from journal.services import sessions
 from tests.conftest import PASSWORD, Api
+from tests.helpers import assert_error
 
 ME = "/api/v1/me"
 DEVICES = "/api/v1/me/devices"
 NEW_PASSWORD = "a different river at dusk"
 DEVICE_KEYS = {"id", "user_agent", "created_at", "last_seen_at", "current"}
-
-
-def assert_error(response, status, code, fields=None):
-    assert response.status_code == status, response.get_data(as_text=True)
-    error = response.get_json()["error"]
-    assert set(response.get_json()) == {"error"}
-    assert error["code"] == code and error["message"]
-    if fields is None:
-        assert "fields" not in error
-    else:
-        assert set(error["fields"]) == set(fields)
 
 
 class Clock:

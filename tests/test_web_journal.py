@@ -3,15 +3,12 @@
 import html
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import func, select, update
 
-from journal.extensions import db
-from journal.models import Entry
 from journal.prompts import PROMPTS, THEMES, get_prompt
+from tests.helpers import age, count_entries
 
 API = "/api/v1/entries"
 HIDDEN_FIELD = "Some fields need another look."  # fields a person cannot type get one notice
@@ -27,21 +24,6 @@ def page(api, path, **kw):
     """GET a page and return (status, text)."""
     response = api.client.get(path, **kw)
     return response.status_code, response.get_data(as_text=True)
-
-
-def count_entries(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Entry))
-
-
-def age(app, ids_oldest_first):
-    """Give entries distinct creation times, oldest first."""
-    base = datetime(2024, 1, 1, tzinfo=UTC)
-    with app.app_context():
-        for n, entry_id in enumerate(ids_oldest_first):
-            stamp = base + timedelta(minutes=n)
-            db.session.execute(update(Entry).where(Entry.id == entry_id).values(created_at=stamp))
-        db.session.commit()
 
 
 def stored(api, entry_id):

@@ -2,13 +2,13 @@
 
 from functools import wraps
 
-from flask import Flask, g, redirect, request, session, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from journal.errors import CODES, AppError
 from journal.extensions import login_manager
 from journal.models import DeviceSession, User
-from journal.services import sessions
+from journal.services import sessions, twofactor
 
 
 @login_manager.user_loader
@@ -66,8 +66,19 @@ def current_device() -> DeviceSession | None:
     return g.get("device")
 
 
+def _set_up_two_factor_first():
+    """Send a therapist without two-step sign-in to set it up (403 in the API)."""
+    if request.path.startswith("/api/"):
+        raise AppError(403, "two_factor_required", twofactor.REQUIRED)
+    flash(twofactor.REQUIRED)
+    return redirect(url_for("twofactor.index"))
+
+
 def role_required(role: str):
-    """Let in only signed-in users of one role: 401 when signed out, 403 for the other role."""
+    """Let in only signed-in users of one role: 401 when signed out, 403 for the other role.
+
+    A therapist who still has to turn on two-step sign-in is sent to do that first.
+    """
 
     def decorator(view):
         @wraps(view)
@@ -76,6 +87,8 @@ def role_required(role: str):
                 return login_manager.unauthorized()
             if current_user.role != role:
                 raise AppError(403, "wrong_role", f"This is only for {role} accounts.")
+            if twofactor.missing(current_user):
+                return _set_up_two_factor_first()
             return view(*args, **kwargs)
 
         return wrapped

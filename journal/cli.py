@@ -3,14 +3,15 @@
 import secrets
 
 import click
+import pyotp
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from marshmallow import ValidationError
 
 from journal.errors import AppError, flatten_messages
-from journal.models import ROLES
+from journal.models import ROLES, utcnow
 from journal.schemas.auth import RegisterSchema
-from journal.services import accounts, audit, backup, entries, keys
+from journal.services import accounts, audit, backup, entries, keys, twofactor
 
 DEMO_ENTRIES = [
     (
@@ -82,12 +83,32 @@ def seed_demo():
         password = "demo-" + secrets.token_urlsafe(12)
         made[role] = accounts.register(email, password, name, role)
         click.echo(f"{role}: {email}  password: {password}")
+    therapist = made["therapist"]
+    secret = twofactor.start_setup(therapist)
+    # The previous step's code: still accepted, and it leaves the current code free for sign-in.
+    twofactor.confirm_setup(therapist, pyotp.TOTP(secret).at(utcnow(), counter_offset=-1))
+    click.echo(f"therapist two-step key: {secret}")
+    click.echo(f"  or add this to an authenticator app: {twofactor.otpauth_uri(therapist, secret)}")
     for kind, title, body, tags in DEMO_ENTRIES:
         entries.create(
             made["client"],
             {"kind": kind, "title": title, "body": body, "tags": tags, "prompt_id": None},
         )
     click.echo("Demo data is ready.")
+
+
+@click.command("reset-two-factor")
+@with_appcontext
+@click.argument("email")
+def reset_two_factor(email):
+    """Turn two-step sign-in off for an account whose phone is lost, and sign it out everywhere."""
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email {email}.")
+    twofactor.reset(user)
+    click.echo(f"Two-step sign-in is off for {user.email}; it is signed out everywhere.")
+    if user.is_therapist:
+        click.echo("As a therapist, they will be asked to set it up again after signing in.")
 
 
 @click.command("backup")
@@ -130,4 +151,13 @@ def verify_audit():
 
 def commands():
     """Every command this app adds to `flask`."""
-    return [init_db, create_user, seed_demo, backup_db, restore_db, rotate_data_key, verify_audit]
+    return [
+        init_db,
+        create_user,
+        seed_demo,
+        reset_two_factor,
+        backup_db,
+        restore_db,
+        rotate_data_key,
+        verify_audit,
+    ]

@@ -11,6 +11,12 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _flag(name: str, default: bool) -> bool:
+    """Read an on/off variable: 0, false, no or off turn it off; unset keeps the default."""
+    value = os.environ.get(name, "").strip().lower()
+    return default if not value else value not in ("0", "false", "no", "off")
+
+
 class Config:
     """Settings for development and production, fed by the environment."""
 
@@ -31,6 +37,8 @@ class Config:
         self.THERAPIST_IDLE_MINUTES = _int("THERAPIST_IDLE_MINUTES", 15)
         self.SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
         self.REAUTH_MINUTES = 5
+        # Therapists hold many clients' words: they must use two-step sign-in (TOTP).
+        self.THERAPIST_TWO_FACTOR = _flag("THERAPIST_TWO_FACTOR", True)
         # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
         self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -68,6 +76,7 @@ class TestingConfig(Config):
             "TEST_DATABASE_URL", "sqlite:///" + str(Path(instance_path) / "test.sqlite3")
         )
         self.RATELIMIT_STORAGE_URI = "memory://"
+        self.THERAPIST_TWO_FACTOR = True  # the suite tests the real rule, whatever the shell says
         # Cheap hashing keeps the suite fast; a test pins the production defaults.
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 1024

@@ -1,6 +1,6 @@
 """The rate limits, in one place so pages and API share them."""
 
-from flask import request
+from flask import request, session
 
 LOGIN_PER_IP = "10 per minute"
 REGISTER_PER_IP = "20 per hour"
@@ -13,13 +13,29 @@ def _login_email() -> str:
     return "login:" + (email.strip().lower() if isinstance(email, str) else "")
 
 
+def _pending_account() -> str:
+    """Key wrong codes by the account waiting for its second step."""
+    note = session.get("pending_2fa")
+    user_id = note.get("user") if isinstance(note, dict) else None
+    return "login-code:" + (user_id if isinstance(user_id, str) else "")
+
+
 def _failed(response) -> bool:
-    """Only failed sign-ins count against an account."""
-    return response.status_code == 401
+    """Only failed sign-ins count against an account; a right password awaiting its code is not."""
+    if response.status_code != 401:
+        return False
+    body = response.get_json(silent=True) if response.is_json else None
+    code = body.get("error", {}).get("code") if isinstance(body, dict) else None
+    return code != "totp_required"
 
 
 LOGIN_PER_ACCOUNT = {
     "limit_value": "20 per hour",
     "key_func": _login_email,
+    "deduct_when": _failed,
+}
+LOGIN_CODE_PER_ACCOUNT = {
+    "limit_value": "20 per hour",
+    "key_func": _pending_account,
     "deduct_when": _failed,
 }

@@ -3,6 +3,7 @@
 import os
 import tempfile
 
+import pyotp
 import pytest
 from flask_migrate import upgrade
 
@@ -10,7 +11,10 @@ from journal import create_app
 from journal.config import TestingConfig
 from journal.crypto import new_master_key
 from journal.extensions import db, limiter
+from journal.models import utcnow
 from journal.services import accounts, entries
+from journal.services.keys import cipher_for_user
+from tests.helpers import totp_code
 
 PASSWORD = "a calm river at dawn"  # 20 characters, not on the common list
 
@@ -101,8 +105,11 @@ class Api:
     def delete(self, path, json=None, **kw):
         return self._send("DELETE", path, json=json, **kw)
 
-    def login(self, email, password=PASSWORD):
-        return self.post("/api/v1/auth/login", {"email": email, "password": password})
+    def login(self, email, password=PASSWORD, totp=None):
+        body = {"email": email, "password": password}
+        if totp is not None:
+            body["totp"] = totp
+        return self.post("/api/v1/auth/login", body)
 
     def form(self, path, data=None, **kw):
         """Post an HTML form with its hidden csrf_token, as a browser would."""
@@ -111,18 +118,34 @@ class Api:
         return self.client.post(path, data=data, **kw)
 
 
+def _turn_on_totp(user) -> str:
+    """Give a user two-step sign-in with a fresh secret, as if they had set it up."""
+    secret = pyotp.random_base32()
+    user.totp_sealed = cipher_for_user(user).seal("users", user.id, "totp", secret)
+    user.totp_enabled_at = utcnow()
+    db.session.commit()
+    return secret
+
+
 @pytest.fixture
 def make_user(app):
-    """Create users: make_user('client') or make_user('therapist', email=...)."""
+    """Create users: make_user('client') or make_user('therapist', email=...).
+
+    Therapists get two-step sign-in, as the app requires; its secret is on `user.totp_secret`.
+    """
     counter = iter(range(10_000))
 
-    def make(role="client", email=None, name=None, password=PASSWORD):
+    def make(role="client", email=None, name=None, password=PASSWORD, totp=None):
         n = next(counter)
         with app.app_context():
             user = accounts.register(
                 email or f"{role}{n}@example.test", password, name or f"{role.title()} {n}", role
             )
+            with_totp = role == "therapist" if totp is None else totp
+            secret = _turn_on_totp(user) if with_totp else None
+            db.session.refresh(user)
             db.session.expunge(user)
+        user.totp_secret = secret
         return user
 
     return make
@@ -141,7 +164,8 @@ def api_as(app, make_user):
     def sign_in(user_or_role="client"):
         user = make_user(user_or_role) if isinstance(user_or_role, str) else user_or_role
         api = Api(app.test_client())
-        response = api.login(user.email)
+        code = totp_code(app, user) if getattr(user, "totp_secret", None) else None
+        response = api.login(user.email, totp=code)
         assert response.status_code == 200, response.get_json()
         api.user = user
         return api

@@ -1,11 +1,14 @@
 """Assertions and database helpers shared by the test modules."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
+import pyotp
 from sqlalchemy import func, select, update
 
 from journal.extensions import db
-from journal.models import Entry
+from journal.models import DeviceSession, Entry, User
+from journal.services import twofactor
 
 
 def assert_error(response, status, code, fields=None, extra=()):
@@ -35,4 +38,27 @@ def age(app, ids_oldest_first, start=datetime(2024, 1, 1, tzinfo=UTC), step=time
         for n, entry_id in enumerate(ids_oldest_first):
             stamp = start + step * n
             db.session.execute(update(Entry).where(Entry.id == entry_id).values(created_at=stamp))
+        db.session.commit()
+
+
+def totp_code(app, user) -> str:
+    """A code the server has not taken yet for this user: the oldest unused step in its window."""
+    if 30 - twofactor.utcnow().timestamp() % 30 < 1:
+        time.sleep(1)  # a step is about to end; let it, so the server and the test agree on "now"
+    with app.app_context():
+        last = db.session.get(User, user.id).totp_last_step
+    totp = pyotp.TOTP(user.totp_secret)
+    now = totp.timecode(twofactor.utcnow())
+    unused = [step for step in (now - 1, now, now + 1) if step > last]
+    assert unused, "three sign-ins of one account inside one 30-second step"
+    return totp.generate_otp(unused[0])
+
+
+def age_password(app, user, minutes=6) -> None:
+    """Move the user's last password confirmation back past the five-minute window."""
+    with app.app_context():
+        for device in db.session.scalars(
+            select(DeviceSession).where(DeviceSession.user_id == user.id)
+        ):
+            device.authenticated_at -= timedelta(minutes=minutes)
         db.session.commit()

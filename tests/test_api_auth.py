@@ -8,13 +8,13 @@ from sqlalchemy import select
 from journal.extensions import db
 from journal.models import AuditEvent, User
 from tests.conftest import PASSWORD, Api
-from tests.helpers import assert_error
+from tests.helpers import assert_error, totp_code
 
 REGISTER = "/api/v1/auth/register"
 LOGIN = "/api/v1/auth/login"
 LOGOUT = "/api/v1/auth/logout"
 ME = "/api/v1/me"
-USER_KEYS = {"id", "email", "display_name", "role", "created_at"}
+USER_KEYS = {"id", "email", "display_name", "role", "created_at", "two_factor"}
 GOOD = {
     "email": "new.person@example.test",
     "password": PASSWORD,
@@ -168,7 +168,7 @@ def test_wrong_csrf_is_400(api):
 
 def test_login_success(app, api, make_user):
     user = make_user("therapist", email="thera@example.test")
-    response = api.login("thera@example.test")
+    response = api.login("thera@example.test", totp=totp_code(app, user))
     assert response.status_code == 200
     body = response.get_json()
     assert set(body) == USER_KEYS

@@ -4,13 +4,15 @@ import gzip
 import json
 import re
 
+import pyotp
 import pytest
 from sqlalchemy import func, select
 
 from journal.extensions import db
-from journal.models import AuditEvent, Entry, User
+from journal.models import AuditEvent, Entry, User, utcnow
 from journal.services import entries
 from tests.conftest import PASSWORD, Api
+from tests.helpers import assert_error, totp_code
 
 
 @pytest.fixture
@@ -147,8 +149,20 @@ def test_seed_demo_runs_once(app, cli):
         client = db.session.scalar(select(User).where(User.role == "client"))
         assert therapist.email == "therapist@demo.example"
         assert len(entries.list_all(client)) == 3
-    for email, password in passwords.items():
-        assert Api(app.test_client()).login(email, password).status_code == 200
+    client_password = passwords["client@demo.example"]
+    assert Api(app.test_client()).login("client@demo.example", client_password).status_code == 200
+    # The therapist has two-step sign-in on; the key and the otpauth URI are printed for a tester.
+    secret = re.search(r"two-step key: ([A-Z2-7]{32})\n", result.output).group(1)
+    assert f"otpauth://totp/Alliance%20Journal:therapist%40demo.example?secret={secret}" in (
+        result.output
+    )
+    therapist_password = passwords["therapist@demo.example"]
+    without = Api(app.test_client()).login("therapist@demo.example", therapist_password)
+    assert_error(without, 401, "totp_required")
+    code = pyotp.TOTP(secret).at(utcnow())
+    api = Api(app.test_client())
+    assert api.login("therapist@demo.example", therapist_password, totp=code).status_code == 200
+    assert api.get("/api/v1/me").get_json()["two_factor"] is True
 
     again = cli("seed-demo")
     assert_refused(again, "already exists")
@@ -190,7 +204,9 @@ def test_backup_and_restore_round_trip(app, cli, make_user, make_entry, tmp_path
     assert api.get(f"/api/v1/entries/{written.id}").get_json()["title"] == "Backup"
     replay = api.post("/api/v1/entries", {"id": gone.id, "body": "revived?"})
     assert replay.status_code == 410  # the tombstone came back too
-    assert Api(app.test_client()).login(therapist.email).status_code == 200
+    # The therapist's sealed TOTP secret came back and still opens.
+    therapist_api = Api(app.test_client())
+    assert therapist_api.login(therapist.email, totp=totp_code(app, therapist)).status_code == 200
     assert "intact" in cli("verify-audit").output
 
 

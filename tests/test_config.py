@@ -22,6 +22,7 @@ ENV_NAMES = (
     "SESSION_ABSOLUTE_HOURS",
     "TRUSTED_PROXIES",
     "LOG_LEVEL",
+    "THERAPIST_TWO_FACTOR",
 )
 
 
@@ -50,6 +51,7 @@ def test_defaults(env, tmp_path):
     assert config.SESSION_COOKIE_SAMESITE == "Lax"
     assert config.RATELIMIT_STORAGE_URI == "memory://"
     assert config.TRUSTED_PROXIES == 0
+    assert config.THERAPIST_TWO_FACTOR is True
 
 
 def test_argon2_production_defaults(env, tmp_path):
@@ -74,6 +76,10 @@ def test_argon2_production_defaults(env, tmp_path):
         ("REDIS_URL", "redis://cache:6379/0", "RATELIMIT_STORAGE_URI", None),
         ("SECRET_KEY", "s3cret-from-env", "SECRET_KEY", None),
         ("LOG_LEVEL", "WARNING", "LOG_LEVEL", None),
+        ("THERAPIST_TWO_FACTOR", "0", "THERAPIST_TWO_FACTOR", False),
+        ("THERAPIST_TWO_FACTOR", " Off ", "THERAPIST_TWO_FACTOR", False),
+        ("THERAPIST_TWO_FACTOR", "1", "THERAPIST_TWO_FACTOR", True),
+        ("THERAPIST_TWO_FACTOR", "", "THERAPIST_TWO_FACTOR", True),
     ],
 )
 def test_settings_come_from_the_environment(env, tmp_path, name, value, setting, expected):

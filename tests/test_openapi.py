@@ -18,6 +18,9 @@ SUCCESS = {
     ("delete", "/entries/{entry_id}"): "204",
     ("delete", "/me/devices"): "204",
     ("delete", "/me/devices/{device_id}"): "204",
+    ("post", "/me/two-factor"): "201",
+    ("put", "/me/two-factor"): "204",
+    ("delete", "/me/two-factor"): "204",
 }
 
 
@@ -171,6 +174,7 @@ def test_schema_fields(spec):
         "display_name",
         "role",
         "created_at",
+        "two_factor",
     }
     assert schemas["Error"]["required"] == ["error"]
     body = schemas["ErrorBody"]

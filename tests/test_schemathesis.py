@@ -11,6 +11,7 @@ from schemathesis.checks import (
 
 from journal.extensions import limiter
 from tests.conftest import Api
+from tests.helpers import totp_code
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
@@ -31,7 +32,8 @@ def _sign_in_each(app, make_user, make_entry):
             user = make_user(role)
             if role == "client":
                 make_entry(user, "Something to find", tags=["x"])
-            assert api.login(user.email).status_code == 200
+            code = totp_code(app, user) if user.totp_secret else None
+            assert api.login(user.email, totp=code).status_code == 200
         token = api.token or api.csrf()
         cookie = api.client.get_cookie(app.config["SESSION_COOKIE_NAME"])
         found.append({"headers": {"X-CSRFToken": token}, "cookies": {cookie.key: cookie.value}})

@@ -20,7 +20,7 @@ ALLOWED_EXTRA_CSP = {"manifest-src": "'self'", "worker-src": "'self'", "connect-
 EVIL_ORIGIN = {"Origin": "https://evil.example"}
 
 # Every page rule, by who can reach it; test_every_page_rule_is_listed keeps this complete.
-PUBLIC_PAGES = ["/", "/login", "/register", "/logout"]
+PUBLIC_PAGES = ["/", "/login", "/login/code", "/register", "/logout"]
 CLIENT_PAGES = [
     "/",
     "/journal",
@@ -32,9 +32,18 @@ CLIENT_PAGES = [
     "/account",
     "/account/export",
     "/account/delete",
+    "/account/two-factor",
     "/logout",
 ]
-THERAPIST_PAGES = ["/", "/therapist", "/account", "/account/export", "/account/delete", "/logout"]
+THERAPIST_PAGES = [
+    "/",
+    "/therapist",
+    "/account",
+    "/account/export",
+    "/account/delete",
+    "/account/two-factor",
+    "/logout",
+]
 EXTRA_PAGES = ["/nope", "/journal?limit=0", "/login?next=/journal"]
 API_GETS = [
     "/api/v1/me",
@@ -47,7 +56,8 @@ API_GETS = [
     "/api/v1/nope",
     "/healthz",
 ]
-NOT_PAGES = {"/healthz", "/static/<path:filename>"}
+# The PWA files are checked in tests/test_pwa.py (they may be cached: no journal text).
+NOT_PAGES = {"/healthz", "/static/<path:filename>", "/offline", "/sw.js", "/manifest.webmanifest"}
 
 
 def make_visitor(app, api_as, make_entry, role):

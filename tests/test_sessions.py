@@ -11,7 +11,7 @@ from journal.extensions import db
 from journal.models import DeviceSession, utcnow
 from journal.services import sessions
 from tests.conftest import PASSWORD, Api
-from tests.helpers import assert_error
+from tests.helpers import assert_error, totp_code
 
 ME = "/api/v1/me"
 DEVICES = "/api/v1/me/devices"
@@ -61,6 +61,8 @@ def second_device(app, user, agent="Other Browser/2.0"):
     """Sign the same user in on another client."""
     other = Api(app.test_client())
     body = {"email": user.email, "password": PASSWORD}
+    if getattr(user, "totp_secret", None):
+        body["totp"] = totp_code(app, user)
     response = other.post("/api/v1/auth/login", body, headers={"User-Agent": agent})
     assert response.status_code == 200
     return other

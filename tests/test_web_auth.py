@@ -73,12 +73,17 @@ def test_register_redirects_home(browser, role, home):
     assert path_of(response) == home
     me = browser.client.get("/api/v1/me").get_json()
     assert me["email"] == "page.user@example.test" and me["role"] == role
-    assert browser.client.get(home).status_code == 200
+    landing = browser.client.get(home)
+    if role == "client":
+        assert landing.status_code == 200
+    else:  # a new therapist turns on two-step sign-in first
+        assert path_of(landing) == "/account/two-factor"
 
 
 @pytest.mark.parametrize(("role", "home"), [("client", "/journal"), ("therapist", "/therapist")])
 def test_login_redirects_home(browser, make_user, role, home):
-    make_user(role, email="u@example.test")
+    # Without two-step sign-in on (test_twofactor covers the code step).
+    make_user(role, email="u@example.test", totp=False)
     response = form_login(browser, "U@example.test")
     assert response.status_code == 302
     assert path_of(response) == home

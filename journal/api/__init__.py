@@ -1,6 +1,6 @@
 """The JSON API at /api/v1: load -> service -> dump."""
 
-from journal.api import auth, docs, entries, me
+from journal.api import auth, docs, entries, me, twofactor
 from journal.api.blueprint import bp
 
-__all__ = ["auth", "bp", "docs", "entries", "me"]
+__all__ = ["auth", "bp", "docs", "entries", "me", "twofactor"]

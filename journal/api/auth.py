@@ -9,7 +9,12 @@ from journal.auth import sign_in, sign_out
 from journal.extensions import limiter
 from journal.ratelimits import LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_IP
 from journal.schemas.auth import CsrfSchema, LoginSchema, RegisterSchema, UserSchema
-from journal.services import accounts
+from journal.services import accounts, twofactor
+
+LOGIN_401 = (
+    "invalid_credentials: wrong email or password; with two-step sign-in on, "
+    "totp_required: send `totp` too, or totp_invalid: a wrong or already used code"
+)
 
 
 @bp.get("/auth/csrf")
@@ -46,12 +51,18 @@ def register():
 @limiter.limit(LOGIN_PER_IP)
 @limiter.limit(**LOGIN_PER_ACCOUNT)
 @documented(
-    "Sign in", body=LoginSchema, ok=(200, UserSchema), errors=[401, 422], tag="auth", public=True
+    "Sign in",
+    body=LoginSchema,
+    ok=(200, UserSchema),
+    errors=[(401, LOGIN_401), 422],
+    tag="auth",
+    public=True,
 )
 def login():
-    """Sign in with email and password."""
+    """Sign in with email, password and, when two-step sign-in is on, a code."""
     data = load_json(LoginSchema())
     user = accounts.authenticate(data["email"], data["password"])
+    twofactor.second_step(user, data["totp"])
     sign_in(user)
     return UserSchema().dump(user)
 

@@ -27,7 +27,10 @@ UNSAFE = {"post", "put", "patch", "delete"}
 def documented(
     summary: str, *, body=None, query=None, ok=(200, None), errors=(), tag="journal", public=False
 ):
-    """Attach OpenAPI facts to a view: request schema, success (one pair or a list), errors."""
+    """Attach OpenAPI facts to a view: request schema, success (one pair or a list), errors.
+
+    An error is a status, or a (status, description) pair naming its error codes.
+    """
 
     def decorator(view):
         view.__openapi__ = dict(
@@ -50,7 +53,8 @@ def _operation(meta: dict, method: str, path_params: list[str]) -> dict:
         responses[str(status)] = {"description": STATUS_TEXT[status]}
         if schema is not None:
             responses[str(status)]["content"] = {"application/json": {"schema": schema}}
-    errors = set(meta["errors"]) | {413, 415, 429} if method in UNSAFE else set(meta["errors"])
+    described = dict(e if isinstance(e, tuple) else (e, STATUS_TEXT[e]) for e in meta["errors"])
+    errors = set(described) | {413, 415, 429} if method in UNSAFE else set(described)
     if not meta["public"]:
         errors.add(401)
     if method in UNSAFE:
@@ -59,7 +63,7 @@ def _operation(meta: dict, method: str, path_params: list[str]) -> dict:
         errors.add(404)
     for code in sorted(errors):
         responses[str(code)] = {
-            "description": STATUS_TEXT[code],
+            "description": described.get(code, STATUS_TEXT[code]),
             "content": {"application/json": {"schema": "Error"}},
         }
     operation = {

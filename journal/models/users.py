@@ -28,6 +28,11 @@ class User(UserMixin, db.Model):
     # The user's data key, wrapped by the master key of this version.
     wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     key_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Two-step sign-in: the TOTP secret, sealed with the user's own data key.
+    totp_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The newest time step whose code was accepted: a code is never taken twice.
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
 
     devices: Mapped[list["DeviceSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -40,6 +45,10 @@ class User(UserMixin, db.Model):
     @property
     def is_therapist(self) -> bool:
         return self.role == "therapist"
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

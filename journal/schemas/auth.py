@@ -5,6 +5,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from journal.models import ROLES
 from journal.schemas.common import page_schema
 from journal.schemas.fields import Text, UTCDateTimeField
+from journal.schemas.twofactor import TotpCode
 from journal.services.passwords import MAX_LENGTH
 
 NAME_LENGTH = validate.Length(min=1, max=80, error="Use 1 to 80 characters.")
@@ -48,6 +49,8 @@ class LoginSchema(Schema):
 
     email = Text(required=True, allow_nul=False, validate=validate.Length(min=1, max=254))
     password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+    # Only for accounts with two-step sign-in on; without it they get 401 totp_required.
+    totp = TotpCode(load_default=None, load_only=True)
 
 
 class PasswordSchema(Schema):
@@ -77,6 +80,7 @@ class UserSchema(Schema):
     display_name = fields.String(dump_only=True)
     role = fields.String(dump_only=True)
     created_at = UTCDateTimeField(dump_only=True)
+    two_factor = fields.Boolean(dump_only=True, attribute="totp_enabled")
 
 
 class CsrfSchema(Schema):

@@ -59,6 +59,7 @@ def authenticate(email: str, password: str) -> User:
         raise AppError(401, "invalid_credentials", INVALID_CREDENTIALS)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+        db.session.commit()  # kept even when a second step stops this sign-in
     return user
 
 

@@ -2,15 +2,21 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from journal.auth import sign_in, sign_out
 from journal.errors import AppError
 from journal.extensions import limiter
-from journal.ratelimits import LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_IP
+from journal.ratelimits import (
+    LOGIN_CODE_PER_ACCOUNT,
+    LOGIN_PER_ACCOUNT,
+    LOGIN_PER_IP,
+    REGISTER_PER_IP,
+)
 from journal.schemas.auth import LoginSchema, RegisterSchema
-from journal.services import accounts
+from journal.schemas.twofactor import TwoFactorCodeSchema
+from journal.services import accounts, twofactor
 from journal.web.forms import form_errors, read_form, rerender
 from journal.web.pages import home_for
 
@@ -62,6 +68,31 @@ def login():
         user = accounts.authenticate(data["email"], data["password"])
     except AppError as error:
         return rerender("auth/login.html", {"_form": [error.message]}, error.status)
+    if twofactor.is_enabled(user):
+        # The password was right; the account is signed in only after its code.
+        session["pending_2fa"] = twofactor.begin_pending(user)
+        return redirect(url_for("auth.login_code", next=request.args.get("next")))
+    sign_in(user)
+    return redirect(_safe_next(home_for(user)))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(LOGIN_PER_IP, methods=["POST"])
+@limiter.limit(**LOGIN_CODE_PER_ACCOUNT, methods=["POST"])
+def login_code():
+    """Ask for the code from the authenticator app, then sign in."""
+    user = twofactor.pending_user(session.get("pending_2fa"))
+    if user is None:
+        session.pop("pending_2fa", None)
+        flash("Please sign in again: the code has to follow the password within 5 minutes.")
+        return redirect(url_for("auth.login", next=request.args.get("next")))
+    if request.method == "GET":
+        return render_template("auth/code.html", errors={}, form={})
+    data, errors = read_form(TwoFactorCodeSchema)
+    if errors:
+        return rerender("auth/code.html", errors)
+    if not twofactor.check_code(user, data["code"]):
+        return rerender("auth/code.html", {"code": [twofactor.WRONG_CODE]}, 401)
     sign_in(user)
     return redirect(_safe_next(home_for(user)))
 

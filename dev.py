@@ -6,6 +6,7 @@ It makes `.venv/`, installs the pinned requirements (again only when they change
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -49,6 +50,14 @@ def ensure_env(requirements: str) -> None:
         stamp.write_text(digest)
 
 
+def ensure_axe() -> None:
+    """Install axe-core for the accessibility checks when npm is there (tests skip it if not)."""
+    npm = shutil.which("npm")
+    if npm and not (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists():
+        print("Installing axe-core for the browser tests ...", flush=True)
+        run(npm, "install", "--no-audit", "--no-fund", "--silent")
+
+
 def serve() -> None:
     """Install, create or upgrade the SQLite schema, and serve at http://127.0.0.1:5000."""
     ensure_env("requirements.txt")
@@ -60,6 +69,7 @@ def serve() -> None:
 def test(extra: list[str]) -> None:
     """Install, lint, check formatting, and run the whole suite with coverage of journal/."""
     ensure_env("requirements-dev.txt")
+    ensure_axe()
     run(str(PYTHON), "-m", "ruff", "check", ".")
     run(str(PYTHON), "-m", "ruff", "format", "--check", ".")
     run(str(PYTHON), "-m", "pytest", "--cov=journal", "--cov-report=term", *extra)

@@ -1,143 +1,182 @@
-// Autosave for the entry form: saves through the API a moment after typing stops.
-// The form still works without this script; with it, nothing typed waits for a click.
+// The entry editor: every keystroke is kept on this device first, then the outbox sends it.
+// Without this script the form still posts normally; with it, nothing typed waits for a click.
 
-const DELAY_MS = 1500;
+import * as drafts from "./drafts.js";
+import { flush, owner } from "./outbox.js";
+
+const KEEP_MS = 300; // write to this device soon after typing stops
+const SEND_MS = 1200; // and to the server a little later
 
 const form = document.querySelector("form[data-autosave]");
-const status = form && form.querySelector(".save-status");
-let timer = null;
-let saving = null;
+const status = form?.querySelector(".save-status");
+const me = owner();
+let id = null;
+let mode = form?.dataset.autosave;
+let version = null;
+let keepTimer = null;
+let sendTimer = null;
 let dirty = false;
-let halted = false;
+
+const field = (name) => form.elements.namedItem(name);
 
 function say(state, text) {
   status.dataset.state = state;
   status.textContent = text;
 }
 
-function field(name) {
-  return form.elements.namedItem(name);
-}
-
-function payload() {
+function fields() {
   const tags = field("tags").value.split(",").map((t) => t.trim()).filter(Boolean);
-  const data = { kind: field("kind").value, title: field("title").value, body: field("body").value, tags };
-  if (form.dataset.autosave === "create") {
-    data.id = field("id").value;
-    if (field("prompt_id").value) data.prompt_id = field("prompt_id").value;
-  } else {
-    data.version = Number(field("version").value);
+  const promptField = field("prompt_id");
+  return {
+    kind: field("kind").value,
+    title: field("title").value,
+    body: field("body").value,
+    tags,
+    prompt_id: promptField && promptField.value ? promptField.value : null,
+  };
+}
+
+function fill(values) {
+  field("kind").value = values.kind;
+  field("title").value = values.title;
+  field("body").value = values.body;
+  field("tags").value = values.tags.join(", ");
+}
+
+function becomeEdit(newVersion) {
+  mode = "update";
+  version = newVersion;
+  form.action = `/journal/${id}/edit`;
+  let versionField = field("version");
+  if (!versionField) {
+    versionField = Object.assign(document.createElement("input"), { type: "hidden", name: "version" });
+    form.append(versionField);
   }
-  return data;
+  versionField.value = newVersion;
 }
 
-function becomeEdit(entry) {
-  // Once created, later saves are edits of that entry, and Save goes to the edit page.
-  form.dataset.autosave = "update";
-  form.dataset.api = `/api/v1/entries/${entry.id}`;
-  form.action = `/journal/${entry.id}/edit`;
-  const version = document.createElement("input");
-  version.type = "hidden";
-  version.name = "version";
-  form.append(version);
+async function keep() {
+  clearTimeout(keepTimer);
+  if (!dirty || !field("body").value) return false;
+  dirty = false;
+  await drafts.save(id, me, fields(), { mode, baseVersion: version });
+  say("local", navigator.onLine ? "Saved on this device…" : "Saved on this device. It will be sent when you're back online.");
+  clearTimeout(sendTimer);
+  sendTimer = setTimeout(flush, SEND_MS);
+  return true;
 }
 
-function showConflict(current) {
-  halted = true;
-  say("error", "This entry was changed somewhere else. Nothing was overwritten.");
-  const box = document.createElement("div");
-  box.className = "notice notice-error conflict";
-  const intro = document.createElement("p");
-  intro.textContent = "The saved version says:";
-  const saved = document.createElement("div");
-  saved.className = "entry-body";
-  saved.textContent = current.body;
-  const keep = document.createElement("button");
-  keep.type = "button";
-  keep.className = "button";
-  keep.textContent = "Keep what I wrote";
-  keep.addEventListener("click", () => {
-    field("version").value = current.version;
-    box.remove();
-    halted = false;
-    save();
+function button(label, className, onClick) {
+  const b = Object.assign(document.createElement("button"), { type: "button", className, textContent: label });
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+async function showChoice(draft) {
+  document.querySelector(".conflict")?.remove();
+  const box = Object.assign(document.createElement("div"), { className: "notice notice-error conflict" });
+  const heading = Object.assign(document.createElement("p"), {
+    textContent: draft.state === "conflict"
+      ? "This entry was changed somewhere else. Nothing was overwritten: choose which words to keep."
+      : draft.problem || "These words could not be sent.",
   });
-  const reload = document.createElement("a");
-  reload.className = "button button-quiet";
-  reload.href = `/journal/${current.id}`;
-  reload.textContent = "Keep the saved one";
-  box.append(intro, saved, keep, reload);
+  box.append(heading);
+  if (draft.state === "conflict" && draft.current) {
+    const current = await drafts.unseal(draft.current);
+    const saved = Object.assign(document.createElement("div"), { className: "entry-body", textContent: current.body });
+    box.append(Object.assign(document.createElement("p"), { textContent: "The saved version says:" }), saved);
+    box.append(
+      button("Keep what I wrote", "button", async () => {
+        await drafts.update(id, (d) => d && { ...d, state: "pending", baseVersion: current.version, current: null });
+        box.remove();
+        say("local", "Sending your version…");
+        flush();
+      }),
+      button("Keep the saved one", "button button-quiet", async () => {
+        await drafts.forget(id);
+        fill(current);
+        becomeEdit(current.version);
+        box.remove();
+        say("saved", "Saved");
+      }),
+    );
+  } else if (draft.state === "orphan") {
+    box.append(
+      button("Save as a new entry", "button", async () => {
+        const values = await drafts.unseal(draft.sealed);
+        await drafts.forget(id);
+        id = crypto.randomUUID();
+        mode = "create";
+        version = null;
+        await drafts.save(id, me, values, { mode, baseVersion: null });
+        box.remove();
+        flush();
+      }),
+    );
+  }
   status.after(box);
 }
 
-async function send() {
-  const data = payload();
-  if (!data.body) return true;
-  const method = form.dataset.autosave === "create" ? "POST" : "PATCH";
-  say("saving", "Saving…");
-  let response;
-  try {
-    response = await fetch(form.dataset.api, {
-      method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": field("csrf_token").value },
-      body: JSON.stringify(data),
-    });
-  } catch {
-    say("offline", "You're offline. Your words are still here; we'll try again.");
-    return false;
+async function onSync(event) {
+  const detail = event.detail;
+  if (detail.id && detail.id !== id) return;
+  if (detail.type === "synced") {
+    becomeEdit(detail.version);
+    if (!detail.pending) say("saved", "Saved");
+  } else if (["conflict", "orphan", "invalid"].includes(detail.type)) {
+    say("error", detail.type === "conflict" ? "Not sent yet: please choose below." : detail.problem || "Not sent yet.");
+    const draft = await drafts.get(id);
+    if (draft) showChoice(draft);
+  } else if (detail.type === "signed-out") {
+    say("error", "Saved on this device. Sign in again and it will be sent.");
+  } else if (detail.type === "offline") {
+    say("local", "Saved on this device. It will be sent when you're back online.");
   }
-  const body = await response.json().catch(() => ({}));
-  if (response.ok) {
-    if (method === "POST") becomeEdit(body);
-    field("version").value = body.version;
-    say("saved", "Saved");
-    return true;
-  }
-  if (response.status === 409 && body.error && body.error.current) {
-    showConflict(body.error.current);
-  } else if (response.status === 401) {
-    say("error", "You've been signed out. Your words are still on this page: sign in in another tab, then press Save.");
+}
+
+async function start() {
+  if (mode === "create") {
+    const wanted = new URLSearchParams(location.hash.slice(1)).get("draft");
+    const found = wanted && (await drafts.get(wanted));
+    id = found && found.owner === me ? wanted : crypto.randomUUID();
+    field("id").value = id;
   } else {
-    const fields = (body.error && body.error.fields) || {};
-    const problems = Object.values(fields).flat().join(" ");
-    say("error", problems || (body.error && body.error.message) || "Not saved yet.");
+    id = form.dataset.entryId;
+    version = Number(field("version").value);
   }
-  return false;
-}
-
-async function save() {
-  if (halted) return false;
-  clearTimeout(timer);
-  if (saving) await saving;
-  dirty = false;
-  saving = send();
-  const ok = await saving;
-  saving = null;
-  if (!ok && !halted) dirty = true;
-  return ok;
-}
-
-function schedule() {
-  dirty = true;
-  clearTimeout(timer);
-  timer = setTimeout(save, DELAY_MS);
-}
-
-if (form && status) {
-  form.addEventListener("input", schedule);
-  form.addEventListener("submit", async (event) => {
-    // An empty entry goes to the server, which explains what is missing.
-    if (!field("body").value) return;
-    // Save through the API so the last keystrokes are never left behind, then show the entry.
-    event.preventDefault();
-    const unsaved = dirty || form.dataset.autosave === "create";
-    if (!unsaved || (await save())) {
-      window.location.assign(form.dataset.api.replace("/api/v1/entries/", "/journal/"));
+  const draft = await drafts.get(id);
+  if (draft && draft.owner === me) {
+    fill(await drafts.unseal(draft.sealed));
+    if (draft.mode === "update" && mode === "create") becomeEdit(draft.baseVersion);
+    if (draft.state === "pending") {
+      say("local", "We brought back words you hadn't sent yet.");
+      flush();
+    } else {
+      say("error", "Not sent yet: please choose below.");
+      showChoice(draft);
     }
+  }
+  form.addEventListener("input", () => {
+    dirty = true;
+    clearTimeout(keepTimer);
+    keepTimer = setTimeout(keep, KEEP_MS);
   });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!field("body").value) {
+      say("error", "Write something first, then save.");
+      return;
+    }
+    await keep();
+    clearTimeout(sendTimer);
+    await flush();
+    if (!(await drafts.get(id))) window.location.assign(`/journal/${id}`);
+  });
+  // Leaving the page: make sure the latest words are on this device.
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden" && dirty) save();
+    if (document.visibilityState === "hidden") keep();
   });
-  window.addEventListener("online", () => dirty && save());
+  window.addEventListener("journal:sync", onSync);
 }
+
+if (form && status && me && window.crypto?.subtle) start();

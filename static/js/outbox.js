@@ -1,0 +1,153 @@
+// The outbox: sends drafts kept on this device to the server, each exactly once.
+// It runs on load, when the network returns, when the page becomes visible, and on a timer;
+// Background Sync (Chromium only) is a bonus that merely wakes it up.
+
+import * as drafts from "./drafts.js";
+
+const RETRY_MS = 30_000;
+let running = null;
+
+export function owner() {
+  const meta = document.querySelector('meta[name="journal-user"]');
+  return meta ? meta.content : null;
+}
+
+function announce(type, detail) {
+  window.dispatchEvent(new CustomEvent("journal:sync", { detail: { type, ...detail } }));
+}
+
+async function csrfToken() {
+  const response = await fetch("/api/v1/auth/csrf", { credentials: "same-origin" });
+  return (await response.json()).csrf_token;
+}
+
+function sameText(entry, fields) {
+  return (
+    entry.body === fields.body &&
+    entry.title === fields.title &&
+    entry.kind === fields.kind &&
+    JSON.stringify(entry.tags) === JSON.stringify(fields.tags)
+  );
+}
+
+async function markProblem(draft, state, problem, current = null) {
+  const sealedCurrent = current ? await drafts.seal(current) : null;
+  await drafts.update(draft.id, (d) => d && { ...d, state, problem, current: sealedCurrent });
+  announce(state, { id: draft.id, problem });
+}
+
+// Send one draft; return false when sending should stop for now.
+async function send(draft, token) {
+  const fields = await drafts.unseal(draft.sealed);
+  const create = draft.mode === "create";
+  const { prompt_id: promptId, ...editable } = fields;
+  const payload = create
+    ? { id: draft.id, ...editable, ...(promptId ? { prompt_id: promptId } : {}) }
+    : { version: draft.baseVersion, ...editable };
+  const response = await fetch(create ? "/api/v1/entries" : `/api/v1/entries/${draft.id}`, {
+    method: create ? "POST" : "PATCH",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+    body: JSON.stringify(payload),
+  });
+  const body = await response.json().catch(() => ({}));
+  const error = body.error || {};
+  if (response.ok) {
+    // A replayed create returns what the server kept; if that is older text, send ours as an edit.
+    const kept = !(create && response.status === 200 && !sameText(body, fields));
+    const next = await drafts.update(draft.id, (d) => {
+      if (!d) return null;
+      if (kept && d.savedAt === draft.savedAt) return null;
+      return { ...d, mode: "update", baseVersion: body.version };
+    });
+    announce("synced", { id: draft.id, version: body.version, pending: Boolean(next) });
+    return true;
+  }
+  if (response.status === 409 && error.code === "version_conflict") {
+    await markProblem(draft, "conflict", error.message, error.current);
+  } else if (response.status === 404 || response.status === 410) {
+    await markProblem(draft, "orphan", "This entry was deleted elsewhere. Your words are kept here.");
+  } else if (response.status === 422) {
+    const problems = Object.values(error.fields || {}).flat().join(" ");
+    await markProblem(draft, "invalid", problems || error.message);
+  } else if (response.status === 401) {
+    announce("signed-out", { id: draft.id });
+    return false;
+  } else {
+    return false; // busy, rate limited or broken for now: try again later
+  }
+  return true;
+}
+
+async function sendAll() {
+  const me = owner();
+  if (!me || !navigator.onLine) return;
+  const waiting = (await drafts.mine(me)).filter((d) => d.state === "pending");
+  if (!waiting.length) return;
+  let token;
+  try {
+    token = await csrfToken();
+    for (const queued of waiting) {
+      const draft = await drafts.get(queued.id); // the newest text, read just before sending
+      if (draft && draft.state === "pending" && !(await send(draft, token))) break;
+    }
+  } catch {
+    announce("offline", {});
+  }
+}
+
+export function flush() {
+  // One sender per page; Web Locks keep two tabs from sending the same draft at once.
+  running ||= (async () => {
+    try {
+      if (navigator.locks) await navigator.locks.request("journal-outbox", sendAll);
+      else await sendAll();
+    } finally {
+      running = null;
+    }
+    await showWaiting();
+  })();
+  return running;
+}
+
+const LABELS = {
+  pending: "Waiting to be sent",
+  conflict: "Needs your choice",
+  orphan: "Kept on this device",
+  invalid: "Needs a look",
+};
+
+export async function showWaiting() {
+  const me = owner() || localStorage.getItem("journal-last-user");
+  for (const box of document.querySelectorAll("[data-waiting]")) {
+    const list = box.querySelector("ul");
+    const found = me ? await drafts.mine(me) : [];
+    list.replaceChildren();
+    for (const draft of found) {
+      const fields = await drafts.unseal(draft.sealed).catch(() => null);
+      if (!fields) continue;
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href =
+        draft.mode === "create" ? `/journal/new#draft=${draft.id}` : `/journal/${draft.id}/edit`;
+      link.textContent = fields.title || fields.body.slice(0, 60) || "Untitled";
+      const state = document.createElement("span");
+      state.className = "entry-meta";
+      state.textContent = ` · ${LABELS[draft.state] || LABELS.pending}`;
+      item.append(link, state);
+      list.append(item);
+    }
+    box.hidden = list.children.length === 0;
+  }
+}
+
+if (owner()) localStorage.setItem("journal-last-user", owner());
+window.addEventListener("online", flush);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") flush();
+});
+navigator.serviceWorker?.addEventListener("message", (event) => {
+  if (event.data === "journal:flush") flush();
+});
+setInterval(flush, RETRY_MS);
+flush();

@@ -1,0 +1,42 @@
+"""Every page of the app, as each kind of visitor reaches it: the list the page checks walk."""
+
+SIGNED_OUT = ["/", "/login", "/register", "/offline", "/no-such-page"]
+CLIENT = [
+    "/journal",
+    "/journal/new",
+    "/journal/{entry}",
+    "/journal/{entry}/edit",
+    "/journal/{entry}/delete",
+    "/journal/prompts",
+    "/account",
+    "/account/export",
+    "/account/delete",
+    "/account/two-factor",
+    "/logout",
+    "/offline",
+]
+THERAPIST = ["/therapist", "/account", "/account/two-factor", "/logout"]
+# Reached during a therapist's sign-in, after the password: checked in that flow.
+SIGN_IN_STEPS = ["/login/code"]
+
+# GET page rules of the app that the lists above cover (a test keeps this in step with the app).
+COVERED_RULES = {
+    "/",
+    "/login",
+    "/register",
+    "/logout",
+    "/offline",
+    "/journal",
+    "/journal/new",
+    "/journal/<entry_id>",
+    "/journal/<entry_id>/edit",
+    "/journal/<entry_id>/delete",
+    "/journal/prompts",
+    "/account",
+    "/account/export",
+    "/account/delete",
+    "/therapist",
+    "/account/two-factor",
+    "/login/code",
+}
+NOT_PAGES = {"/healthz", "/sw.js", "/manifest.webmanifest", "/static/<path:filename>"}

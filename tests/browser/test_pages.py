@@ -1,0 +1,161 @@
+"""Every page at phone width: accessible (axe), no console errors, CSP in force, no sideways
+scrolling at 320 px, touch targets of 24 px or more, and a screenshot to look at."""
+
+import contextlib
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyotp
+import pytest
+
+from tests.browser.conftest import REQUIRED, register, shoot
+from tests.browser.pages import (
+    CLIENT,
+    COVERED_RULES,
+    NOT_PAGES,
+    SIGN_IN_STEPS,
+    SIGNED_OUT,
+    THERAPIST,
+)
+from tests.conftest import PASSWORD
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_every_page_of_the_app_is_walked(app):
+    """A page added to the app must be added to tests/browser/pages.py too."""
+    rules = {
+        r.rule
+        for r in app.url_map.iter_rules()
+        if "GET" in r.methods and not r.rule.startswith("/api/")
+    }
+    assert rules - NOT_PAGES == COVERED_RULES
+
+
+def _axe(page):
+    if not AXE.exists():
+        if REQUIRED:
+            pytest.fail("axe-core is missing: run npm install (python3 dev.py test does)")
+        pytest.skip("axe-core not installed (needs npm); accessibility scan skipped")
+    # Injected through DevTools, which the page's CSP rightly does not allow for <script> tags.
+    page.evaluate(AXE.read_text() + "\n;true")
+    result = page.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa',"
+        " 'best-practice']})"
+    )
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+# Inline links inside sentences are exempt from the 24 px target rule (WCAG 2.5.8).
+SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, input, select, textarea')]
+  .filter(el => el.offsetParent !== null && el.type !== 'hidden')
+  .filter(el => !(el.tagName === 'A' && el.closest('p, li.plain, .small, .hint, .safety')))
+  .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect()])
+  .filter(([, r]) => r.right > 0 && r.bottom > 0 && r.width > 1)  // visually hidden until focused
+  .filter(([, r]) => r.width < 24 || r.height < 24)
+  .map(([html]) => html)"""
+
+
+def check_page(page, path, name, errors):
+    """Open one page and hold it to the bar."""
+    response = page.goto(path)
+    page.wait_for_load_state("networkidle")
+    csp = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp, path
+    # The CSP is in force: an injected inline script must not run (its console error is ours).
+    seen = len(errors)
+    with contextlib.suppress(Exception):  # Chromium may refuse the tag outright: a pass too
+        page.add_script_tag(content="window.__inline_ran = true")
+    assert page.evaluate("window.__inline_ran === undefined"), path
+    del errors[seen:]
+    assert _axe(page) == [], path
+    assert page.evaluate(SMALL_TARGETS) == [], path
+    shoot(page, name)
+    page.set_viewport_size({"width": 320, "height": 700})
+    assert page.evaluate("document.documentElement.scrollWidth <= 320"), f"{path} scrolls sideways"
+    page.set_viewport_size({"width": 360, "height": 780})
+
+
+def _slug(role, path):
+    return (
+        role
+        + "-"
+        + (re.sub(r"[^a-z]+", "-", path.replace("{entry}", "entry")).strip("-") or "home")
+    )
+
+
+def test_signed_out_pages(page, context):
+    for path in SIGNED_OUT:
+        check_page(page, path, _slug("visitor", path), context.errors)
+    assert [e for e in context.errors if "404" not in e] == []
+
+
+def test_client_pages(page, context):
+    register(page)
+    page.goto("/journal/new")
+    page.fill("#title", "After Tuesday")
+    page.fill(
+        "#body", "I noticed I held back when we talked about work.\n\nNext time I want to say it."
+    )
+    page.fill("#tags", "session, honesty")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/journal/[0-9a-f-]{36}$"))
+    entry = page.url.rsplit("/", 1)[1]
+    for path in CLIENT:
+        check_page(page, path.format(entry=entry), _slug("client", path), context.errors)
+    assert context.errors == []
+
+
+def _code(secret, ahead=0):
+    totp = pyotp.TOTP(secret)
+    return totp.generate_otp(totp.timecode(datetime.now(UTC)) + ahead)
+
+
+def test_therapist_pages(page, context):
+    """A new therapist is led to two-step sign-in first; then every therapist page passes."""
+    email = register(page, role="therapist", name="Dr Lee")
+    assert page.url.endswith("/account/two-factor")
+    check_page(page, "/account/two-factor", "therapist-two-factor-required", context.errors)
+    page.click("main button[type=submit]")  # Set up
+    secret = page.text_content("main code").replace(" ", "")
+    shoot(page, "therapist-two-factor-setup")
+    page.fill("#code", _code(secret))
+    page.click("main button[type=submit]")  # Turn on
+    for path in THERAPIST:
+        check_page(page, path, _slug("therapist", path), context.errors)
+    page.goto("/logout")
+    page.click("main button[type=submit]")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    assert page.url.split("?")[0].endswith(SIGN_IN_STEPS[0])
+    check_page(page, page.url, "therapist-sign-in-code", context.errors)
+    page.fill("#code", _code(secret, ahead=1))
+    page.click("main button[type=submit]")
+    assert page.url.endswith("/therapist")
+    assert context.errors == []
+
+
+def test_dark_mode_and_reduced_motion_stay_accessible(browser, live_server):
+    """With a dark colour scheme and reduced motion asked for, contrast still passes."""
+    ctx = browser.new_context(
+        base_url=live_server,
+        viewport={"width": 360, "height": 780},
+        color_scheme="dark",
+        reduced_motion="reduce",
+    )
+    page = ctx.new_page()
+    register(page)
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    for path in ("/journal", "/journal/new", "/journal/prompts", "/account"):
+        page.goto(path)
+        assert _axe(page) == [], path
+    shoot(page, "client-account-dark")
+    ctx.close()
+    assert background != "rgb(247, 244, 238)"  # the light theme's background is not used

@@ -1,0 +1,1 @@
+"""Small developer tools; not part of the app."""

@@ -159,3 +159,19 @@ def test_dark_mode_and_reduced_motion_stay_accessible(browser, live_server):
     shoot(page, "client-account-dark")
     ctx.close()
     assert background != "rgb(247, 244, 238)"  # the light theme's background is not used
+
+
+def test_keyboard_focus_is_always_visible(page):
+    """Tabbing through a form page shows a focus outline on every stop, skip link first."""
+    page.goto("/register")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    for _ in range(10):
+        style = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+        )
+        assert style[0] != "none" and style[1] >= 2, page.evaluate(
+            "document.activeElement.outerHTML"
+        )
+        page.keyboard.press("Tab")

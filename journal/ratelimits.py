@@ -1,6 +1,7 @@
 """The rate limits, in one place so pages and API share them."""
 
 from flask import request, session
+from flask_login import current_user
 
 LOGIN_PER_IP = "10 per minute"
 REGISTER_PER_IP = "20 per hour"
@@ -39,3 +40,14 @@ LOGIN_CODE_PER_ACCOUNT = {
     "key_func": _pending_account,
     "deduct_when": _failed,
 }
+
+
+def _signed_in_account() -> str:
+    """Key by the signed-in account (falling back to the address for anyone else)."""
+    if current_user.is_authenticated:
+        return "account:" + current_user.id
+    return "ip:" + (request.remote_addr or "")
+
+
+# Redeeming invite codes: every try counts, so codes can't be guessed by the thousand.
+INVITE_PER_ACCOUNT = {"limit_value": "10 per hour", "key_func": _signed_in_account}

@@ -2,7 +2,23 @@
 
 from journal.models.audit import AuditEvent
 from journal.models.entries import KINDS, Entry
+from journal.models.sessions import PacketItem, TherapySession
+from journal.models.sharing import Invite, Link, Share
 from journal.models.types import new_id, utcnow
 from journal.models.users import ROLES, DeviceSession, User
 
-__all__ = ["KINDS", "ROLES", "AuditEvent", "DeviceSession", "Entry", "User", "new_id", "utcnow"]
+__all__ = [
+    "KINDS",
+    "ROLES",
+    "AuditEvent",
+    "DeviceSession",
+    "Entry",
+    "Invite",
+    "Link",
+    "PacketItem",
+    "Share",
+    "TherapySession",
+    "User",
+    "new_id",
+    "utcnow",
+]

@@ -24,8 +24,12 @@ class ShareStatusSchema(Schema):
     """Who an entry is shared with, and whether they have read it."""
 
     therapist_id = fields.String(dump_only=True)
+    therapist_name = fields.String(dump_only=True)
     shared_at = UTCDateTimeField(dump_only=True)
     read_at = UTCDateTimeField(dump_only=True, allow_none=True)
+    expires_at = UTCDateTimeField(dump_only=True, allow_none=True)
+    until_session_id = fields.String(dump_only=True, allow_none=True)
+    passage = fields.String(dump_only=True, allow_none=True)
 
 
 class EntrySchema(Schema):

@@ -4,14 +4,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import delete as delete_rows
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from journal.crypto import FieldCipher
 from journal.errors import AppError, not_found
 from journal.extensions import db
-from journal.models import Entry, User, new_id, utcnow
-from journal.services import audit
+from journal.models import Entry, PacketItem, Share, User, new_id, utcnow
+from journal.services import audit, sharing
 from journal.services.keys import cipher_for_user
 from journal.services.pagination import Page, after_cursor, encode_cursor
 
@@ -55,6 +56,14 @@ def _view(entry: Entry, cipher: FieldCipher) -> EntryView:
     )
 
 
+def _with_shares(user: User, views: list[EntryView]) -> list[EntryView]:
+    """Fill in who each entry is shared with, in one query for the whole list."""
+    found = sharing.statuses(user, [view.id for view in views])
+    for view in views:
+        view.shares = found[view.id]
+    return views
+
+
 def _own(user: User, entry_id: str, *, for_update: bool = False) -> Entry:
     query = select(Entry).where(
         Entry.id == entry_id, Entry.author_id == user.id, Entry.deleted_at.is_(None)
@@ -74,7 +83,7 @@ def _replay(user: User, entry_id: str) -> EntryView:
         raise AppError(409, "id_taken", "That id is already in use. Please use a new one.")
     if existing.deleted_at is not None:
         raise AppError(410, "entry_deleted", "This entry was deleted, so it was not saved again.")
-    return _view(existing, cipher_for_user(user))
+    return _with_shares(user, [_view(existing, cipher_for_user(user))])[0]
 
 
 def create(user: User, data: dict) -> tuple[EntryView, bool]:
@@ -106,14 +115,14 @@ def create(user: User, data: dict) -> tuple[EntryView, bool]:
 
 def get(user: User, entry_id: str) -> EntryView:
     """Open one of the user's own entries."""
-    return _view(_own(user, entry_id), cipher_for_user(user))
+    return _with_shares(user, [_view(_own(user, entry_id), cipher_for_user(user))])[0]
 
 
 def update(user: User, entry_id: str, data: dict) -> EntryView:
     """Apply an edit based on `version`; a stale one is refused with the current entry."""
     entry = _own(user, entry_id, for_update=True)
     cipher = cipher_for_user(user)
-    current = _view(entry, cipher)
+    current = _with_shares(user, [_view(entry, cipher)])[0]
     if data["version"] != entry.version:
         raise AppError(
             409,
@@ -132,7 +141,7 @@ def update(user: User, entry_id: str, data: dict) -> EntryView:
     entry.version += 1
     entry.updated_at = utcnow()
     db.session.commit()
-    return _view(entry, cipher)
+    return _with_shares(user, [_view(entry, cipher)])[0]
 
 
 def delete(user: User, entry_id: str) -> None:
@@ -140,6 +149,9 @@ def delete(user: User, entry_id: str) -> None:
     entry = _own(user, entry_id, for_update=True)
     entry.title_sealed = entry.body_sealed = entry.tags_sealed = None
     entry.deleted_at = utcnow()
+    # Its shares and packet places go with it: the tombstone keeps no trace of who read it.
+    db.session.execute(delete_rows(Share).where(Share.entry_id == entry.id))
+    db.session.execute(delete_rows(PacketItem).where(PacketItem.entry_id == entry.id))
     audit.record("delete_entry", actor_id=user.id, owner_id=user.id, entry_id=entry.id)
     db.session.commit()
 
@@ -188,7 +200,7 @@ def list_entries(
     more = len(found) > limit
     items = found[:limit]
     next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if more else None
-    return Page(items, next_cursor)
+    return Page(_with_shares(user, items), next_cursor)
 
 
 def list_all(user: User) -> list[EntryView]:
@@ -199,4 +211,4 @@ def list_all(user: User) -> list[EntryView]:
         .where(Entry.author_id == user.id, Entry.deleted_at.is_(None))
         .order_by(Entry.created_at.desc(), Entry.id.desc())
     )
-    return [_view(row, cipher) for row in rows]
+    return _with_shares(user, [_view(row, cipher) for row in rows])

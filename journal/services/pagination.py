@@ -24,7 +24,7 @@ def encode_cursor(created_at: datetime, row_id: str) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str]:
+def decode_cursor(cursor: str, id_type=str) -> tuple[datetime, object]:
     """Read a cursor back; a damaged one is a 422 on the cursor field."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
@@ -32,14 +32,15 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         moment = datetime.fromisoformat(stamp)
         if moment.tzinfo is None or not row_id:
             raise ValueError
+        row_id = id_type(row_id)
     except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
         raise validation_error({"cursor": ["This cursor is not valid."]}) from exc
     return moment, row_id
 
 
-def after_cursor(created_col, id_col, cursor: str | None):
+def after_cursor(created_col, id_col, cursor: str | None, id_type=str):
     """The WHERE clause for rows older than the cursor (newest-first order)."""
     if not cursor:
         return true()
-    moment, row_id = decode_cursor(cursor)
+    moment, row_id = decode_cursor(cursor, id_type)
     return or_(created_col < moment, and_(created_col == moment, id_col < row_id))

@@ -1,0 +1,147 @@
+"""Per-entry sharing from the client's side: share, share a passage, share until, withdraw."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from journal.errors import AppError, not_found, validation_error
+from journal.extensions import db
+from journal.models import Entry, Link, Share, User, utcnow
+from journal.services import appointments, audit
+from journal.services.access import live_shares_of_entries
+from journal.services.keys import cipher_for_user
+from journal.services.links import active_link
+
+TABLE = "shares"
+
+
+@dataclass
+class ShareStatus:
+    """Who an entry is shared with, and whether they have read it."""
+
+    therapist_id: str
+    therapist_name: str
+    shared_at: datetime
+    read_at: datetime | None
+    expires_at: datetime | None
+    until_session_id: str | None
+    passage: str | None
+
+
+def _own_entry(client: User, entry_id: str) -> Entry:
+    entry = db.session.scalar(
+        select(Entry).where(
+            Entry.id == entry_id, Entry.author_id == client.id, Entry.deleted_at.is_(None)
+        )
+    )
+    if entry is None:
+        raise not_found()
+    return entry
+
+
+def _link_to(client: User, therapist_id: str) -> Link:
+    link = active_link(client.id, therapist_id)
+    if link is None:
+        raise not_found()
+    return link
+
+
+def share(
+    client: User,
+    entry_id: str,
+    therapist_id: str,
+    *,
+    until: datetime | None = None,
+    until_next_session: bool = False,
+    passage: str | None = None,
+) -> tuple[Share, bool]:
+    """Share an entry (or a passage of it) with a linked therapist; True when newly shared."""
+    entry, link = _own_entry(client, entry_id), _link_to(client, therapist_id)
+    cipher = cipher_for_user(client)
+    if until is not None and until <= utcnow():
+        raise validation_error({"until": ["Choose a moment in the future."]})
+    until_session_id = None
+    if until_next_session:
+        session = appointments.next_session(link)
+        until = appointments.end_of(link, session.id if session else None)
+        until_session_id = session.id
+    row = db.session.scalar(
+        select(Share).where(Share.entry_id == entry.id, Share.link_id == link.id).with_for_update()
+    )
+    created = (
+        row is None
+        or row.revoked_at is not None
+        or (row.expires_at is not None and row.expires_at <= utcnow())
+    )
+    if row is None:
+        row = Share(entry_id=entry.id, link_id=link.id)
+        db.session.add(row)
+        db.session.flush()
+    if created:
+        row.shared_at, row.read_at, row.revoked_at = utcnow(), None, None
+    row.expires_at, row.until_session_id = until, until_session_id
+    row.passage_sealed = None
+    if passage is not None:
+        body = cipher.open("entries", entry.id, "body", entry.body_sealed)
+        if not passage.strip() or passage not in body:
+            raise validation_error({"passage": ["Choose words that are in this entry."]})
+        row.passage_sealed = cipher.seal(TABLE, row.id, "passage", passage)
+    audit.record("share", actor_id=client.id, owner_id=client.id, entry_id=entry.id)
+    db.session.commit()
+    return row, created
+
+
+def withdraw(client: User, entry_id: str, therapist_id: str) -> None:
+    """Stop sharing an entry with a therapist, from the very next request on."""
+    entry, link = _own_entry(client, entry_id), _link_to(client, therapist_id)
+    row = db.session.scalar(
+        select(Share).where(
+            Share.entry_id == entry.id, Share.link_id == link.id, Share.revoked_at.is_(None)
+        )
+    )
+    if row is None:
+        raise not_found()
+    row.revoked_at = utcnow()
+    audit.record("withdraw", actor_id=client.id, owner_id=client.id, entry_id=entry.id)
+    db.session.commit()
+
+
+def statuses(client: User, entry_ids: list[str]) -> dict[str, list[ShareStatus]]:
+    """The current shares of several entries, in one query (for lists and entry pages)."""
+    found: dict[str, list[ShareStatus]] = {entry_id: [] for entry_id in entry_ids}
+    if not entry_ids:
+        return found
+    cipher = cipher_for_user(client)
+    rows = db.session.execute(
+        live_shares_of_entries(entry_ids)
+        .add_columns(User.display_name)
+        .join(User, User.id == Link.therapist_id)
+        .order_by(Share.shared_at)
+    )
+    for row, link, name in rows:
+        passage = (
+            cipher.open(TABLE, row.id, "passage", row.passage_sealed)
+            if row.passage_sealed
+            else None
+        )
+        found[row.entry_id].append(
+            ShareStatus(
+                therapist_id=link.therapist_id,
+                therapist_name=name,
+                shared_at=row.shared_at,
+                read_at=row.read_at,
+                expires_at=row.expires_at,
+                until_session_id=row.until_session_id,
+                passage=passage,
+            )
+        )
+    return found
+
+
+def share_status(client: User, entry_id: str, therapist_id: str) -> ShareStatus:
+    """The current share of one entry with one therapist (after sharing it)."""
+    for status in statuses(client, [entry_id])[entry_id]:
+        if status.therapist_id == therapist_id:
+            return status
+    raise AppError(404, "not_found", "That share has ended.")

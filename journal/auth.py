@@ -74,8 +74,8 @@ def _set_up_two_factor_first():
     return redirect(url_for("twofactor.index"))
 
 
-def role_required(role: str):
-    """Let in only signed-in users of one role: 401 when signed out, 403 for the other role.
+def role_required(*roles: str):
+    """Let in only signed-in users of these roles: 401 when signed out, 403 for another role.
 
     A therapist who still has to turn on two-step sign-in is sent to do that first.
     """
@@ -85,8 +85,9 @@ def role_required(role: str):
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role != role:
-                raise AppError(403, "wrong_role", f"This is only for {role} accounts.")
+            if current_user.role not in roles:
+                allowed = " and ".join(roles)
+                raise AppError(403, "wrong_role", f"This is only for {allowed} accounts.")
             if twofactor.missing(current_user):
                 return _set_up_two_factor_first()
             return view(*args, **kwargs)

@@ -3,6 +3,8 @@
 from flask import request, session
 from flask_login import current_user
 
+from journal.extensions import limiter
+
 LOGIN_PER_IP = "10 per minute"
 REGISTER_PER_IP = "20 per hour"
 
@@ -49,5 +51,8 @@ def _signed_in_account() -> str:
     return "ip:" + (request.remote_addr or "")
 
 
-# Redeeming invite codes: every try counts, so codes can't be guessed by the thousand.
-INVITE_PER_ACCOUNT = {"limit_value": "10 per hour", "key_func": _signed_in_account}
+# Looking up or redeeming invite codes, on pages and API alike, draws on one budget per account:
+# every try counts, so codes can't be guessed by the thousand.
+INVITE_CODE_TRIES = limiter.shared_limit(
+    "10 per hour", scope="invite_codes", key_func=_signed_in_account
+)

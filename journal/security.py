@@ -2,7 +2,7 @@
 
 from flask import Flask, request
 
-from journal.errors import AppError
+from journal.errors import AppError, not_found
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -16,6 +16,12 @@ def refuse_cross_site_writes():
     """Browsers label forged requests from other sites; refuse them before anything runs."""
     if request.method in UNSAFE_METHODS and request.headers.get("Sec-Fetch-Site") == "cross-site":
         raise AppError(403, "cross_site_request", "Requests from other sites are not accepted.")
+
+
+def refuse_nul_in_path():
+    """No id or code ever holds a null byte; such a path names nothing (and some databases balk)."""
+    if any("\x00" in str(value) for value in (request.view_args or {}).values()):
+        raise not_found()
 
 
 def set_security_headers(response):
@@ -38,4 +44,5 @@ def set_security_headers(response):
 def register_security(app: Flask) -> None:
     """Install the request guard and the response headers."""
     app.before_request(refuse_cross_site_writes)
+    app.before_request(refuse_nul_in_path)
     app.after_request(set_security_headers)

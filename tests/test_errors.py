@@ -249,3 +249,16 @@ def test_page_500(client_api, monkeypatch, no_propagation):
     text = assert_error_page(response, 500, "Something went wrong")
     assert "Nothing you saved was lost." in text
     assert "secret internals" not in text
+
+
+@pytest.mark.parametrize("path", ["/api/v1/entries/a%00b", "/api/v1/clients/x%00/shared"])
+def test_a_null_byte_in_a_path_is_not_found(api_as, path):
+    """A null byte names nothing: 404 in the error shape, never a database error."""
+    response = api_as("client").get(path)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_null_byte_in_a_page_path_is_not_found(api_as):
+    response = api_as("client").client.get("/journal/a%00b")
+    assert response.status_code == 404 and b"couldn't find that" in response.data

@@ -21,6 +21,14 @@ SUCCESS = {
     ("post", "/me/two-factor"): "201",
     ("put", "/me/two-factor"): "204",
     ("delete", "/me/two-factor"): "204",
+    ("post", "/invites"): "201",
+    ("delete", "/invites/{invite}"): "204",
+    ("post", "/links"): "201",
+    ("delete", "/links/{link_id}"): "204",
+    ("put", "/entries/{entry_id}/shares/{therapist_id}"): "201",
+    ("delete", "/entries/{entry_id}/shares/{therapist_id}"): "204",
+    ("post", "/links/{link_id}/sessions"): "201",
+    ("delete", "/sessions/{session_id}"): "204",
 }
 
 

@@ -1,6 +1,17 @@
 """The JSON API at /api/v1: load -> service -> dump."""
 
-from journal.api import auth, docs, entries, me, twofactor
+from journal.api import auth, docs, entries, links, me, packets, shares, therapist, twofactor
 from journal.api.blueprint import bp
 
-__all__ = ["auth", "bp", "docs", "entries", "me", "twofactor"]
+__all__ = [
+    "auth",
+    "bp",
+    "docs",
+    "entries",
+    "links",
+    "me",
+    "packets",
+    "shares",
+    "therapist",
+    "twofactor",
+]

@@ -61,6 +61,12 @@ def share(
     cipher = cipher_for_user(client)
     if until is not None and until <= utcnow():
         raise validation_error({"until": ["Choose a moment in the future."]})
+    # Check the passage before touching the share: a refused share must leave nothing behind.
+    if passage is not None and (
+        not passage.strip()
+        or passage not in cipher.open("entries", entry.id, "body", entry.body_sealed)
+    ):
+        raise validation_error({"passage": ["Choose words that are in this entry."]})
     until_session_id = None
     if until_next_session:
         session = appointments.next_session(link)
@@ -83,9 +89,6 @@ def share(
     row.expires_at, row.until_session_id = until, until_session_id
     row.passage_sealed = None
     if passage is not None:
-        body = cipher.open("entries", entry.id, "body", entry.body_sealed)
-        if not passage.strip() or passage not in body:
-            raise validation_error({"passage": ["Choose words that are in this entry."]})
         row.passage_sealed = cipher.seal(TABLE, row.id, "passage", passage)
     audit.record("share", actor_id=client.id, owner_id=client.id, entry_id=entry.id)
     db.session.commit()
@@ -117,6 +120,7 @@ def statuses(client: User, entry_ids: list[str]) -> dict[str, list[ShareStatus]]
         live_shares_of_entries(entry_ids)
         .add_columns(User.display_name)
         .join(User, User.id == Link.therapist_id)
+        .where(Link.client_id == client.id)  # only the author's own entries, whatever the ids
         .order_by(Share.shared_at)
     )
     for row, link, name in rows:

@@ -1,8 +1,32 @@
 """Page blueprints: server-rendered, working without JavaScript."""
 
-from journal.web import account, auth, journal, pages, pwa, therapist, twofactor
+from journal.web import (
+    access_log,
+    account,
+    auth,
+    journal,
+    links,
+    pages,
+    prepare,
+    pwa,
+    shares,
+    therapist,
+    twofactor,
+)
 
 
 def blueprints():
     """Every page blueprint, in the order they are mounted."""
-    return [pages.bp, auth.bp, journal.bp, account.bp, twofactor.bp, therapist.bp, pwa.bp]
+    return [
+        pages.bp,
+        auth.bp,
+        journal.bp,
+        shares.bp,
+        account.bp,
+        twofactor.bp,
+        therapist.bp,
+        links.bp,
+        prepare.bp,
+        access_log.bp,
+        pwa.bp,
+    ]

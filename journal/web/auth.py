@@ -49,7 +49,7 @@ def register():
         return rerender("auth/register.html", form_errors(error), error.status)
     sign_in(user)
     flash("Welcome. Your account is ready.")
-    return redirect(home_for(user))
+    return redirect(_safe_next(home_for(user)))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,8 +1,15 @@
-"""Pages: the therapist's home."""
+"""Pages: the therapist's clients, invites, what each client shared, and session digests."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import ValidationError
 
 from journal.auth import role_required
+from journal.errors import AppError, flatten_messages, not_found
+from journal.schemas.common import ListArgsSchema
+from journal.services import appointments, links, packets, reading
+from journal.web.forms import read_form
+from journal.web.prepare import SessionFormSchema
 
 bp = Blueprint("therapist", __name__, url_prefix="/therapist")
 
@@ -15,5 +22,118 @@ def therapists_only():
 
 @bp.get("")
 def home():
-    """Show linked clients and what they shared (nothing until a client links)."""
-    return render_template("therapist/home.html", clients=[])
+    """Show linked clients (unread, last shared, next session) and the open invites."""
+    return render_template(
+        "therapist/home.html",
+        clients=reading.clients(current_user),
+        invites=links.open_invites(current_user),
+    )
+
+
+@bp.post("/invites")
+def invite():
+    """Make a new invite code and show it once, with its join link."""
+    made, code = links.create_invite(current_user)
+    return render_template("therapist/invite.html", invite=made, code=code), 201
+
+
+@bp.post("/invites/<invite_id>/cancel")
+def cancel_invite(invite_id: str):
+    """Cancel an unused invite, so its code no longer works."""
+    links.cancel_invite(current_user, invite_id)
+    flash("That invite is cancelled. Its code no longer works.")
+    return redirect(url_for("therapist.home"))
+
+
+def _client_page(client_id: str, errors=None, status=200):
+    """Everything on a client's page: next session and its digest, shares, past sessions."""
+    link = reading.client_link(current_user, client_id)
+    errors = dict(errors or {})
+    try:
+        args = ListArgsSchema().load(request.args.to_dict())
+        shared = reading.shared_entries(current_user, client_id, **args)
+    except ValidationError as error:
+        shared, status = None, 422
+        errors.update(flatten_messages(error.messages))
+    except AppError as error:  # a damaged cursor
+        shared, status = None, error.status
+        errors.update(error.fields or {})
+    upcoming = appointments.next_session(link)
+    return render_template(
+        "therapist/client.html",
+        link=link,
+        client=link.client,
+        upcoming=upcoming,
+        digest=packets.digest(current_user, upcoming.id) if upcoming else None,
+        shared=shared,
+        past=appointments.past(link),
+        errors=errors,
+        form=request.form,
+    ), status
+
+
+@bp.get("/clients/<client_id>")
+def client(client_id: str):
+    """Show one client: the next session's packet, what they share, past sessions."""
+    return _client_page(client_id)
+
+
+def _session_of(client_id: str, session_id: str):
+    """A session on the link with this client; any other is not found."""
+    link = reading.client_link(current_user, client_id)
+    session, session_link = appointments.own_session(current_user, session_id)
+    if session_link.id != link.id:
+        raise not_found()
+    return session
+
+
+@bp.post("/clients/<client_id>/sessions")
+def schedule(client_id: str):
+    """Set the date of the next session with this client."""
+    link = reading.client_link(current_user, client_id)
+    data, errors = read_form(SessionFormSchema)
+    if errors:
+        return _client_page(client_id, errors, 422)
+    appointments.schedule(current_user, link.id, data["starts_at"], data["duration"])
+    flash("Session date saved. Your client sees it too.")
+    return redirect(url_for("therapist.client", client_id=client_id))
+
+
+@bp.post("/clients/<client_id>/sessions/<session_id>/move")
+def reschedule(client_id: str, session_id: str):
+    """Change the date or length of a session with this client."""
+    session = _session_of(client_id, session_id)
+    data, errors = read_form(SessionFormSchema)
+    if errors:
+        return _client_page(client_id, errors, 422)
+    appointments.reschedule(current_user, session.id, data["starts_at"], data["duration"])
+    flash("Session moved. Your client sees the new time too.")
+    return redirect(url_for("therapist.client", client_id=client_id))
+
+
+@bp.get("/clients/<client_id>/sessions/<session_id>")
+def session(client_id: str, session_id: str):
+    """Look at the packet of one session (past packets are kept as they were)."""
+    found = _session_of(client_id, session_id)
+    digest = packets.digest(current_user, found.id)
+    client_user = reading.client_link(current_user, client_id).client
+    return render_template("therapist/session.html", digest=digest, client=client_user)
+
+
+@bp.get("/clients/<client_id>/entries/<entry_id>")
+def entry(client_id: str, entry_id: str):
+    """Read one shared entry (or only its passage); the client sees that it was read."""
+    view = reading.read(current_user, client_id, entry_id)
+    client_user = reading.client_link(current_user, client_id).client
+    return render_template("therapist/entry.html", entry=view, client=client_user)
+
+
+@bp.route("/clients/<client_id>/end", methods=["GET", "POST"])
+def end(client_id: str):
+    """Ask, then end the link with a client: everything they shared is gone from view."""
+    link = reading.client_link(current_user, client_id)
+    if request.method == "GET":
+        return render_template("therapist/end.html", client=link.client)
+    links.end_link(current_user, link.id)
+    flash(f"The link with {link.client.display_name} has ended.")
+    return redirect(url_for("therapist.home"))

@@ -8,6 +8,14 @@ CLIENT = [
     "/journal/{entry}/edit",
     "/journal/{entry}/delete",
     "/journal/prompts",
+    "/join",
+    "/join/{code}",
+    "/links",
+    "/links/{link}/sessions",
+    "/links/{link}/end",
+    "/prepare/{session}",
+    "/prepare/{past}",
+    "/access-log",
     "/account",
     "/account/export",
     "/account/delete",
@@ -15,7 +23,17 @@ CLIENT = [
     "/logout",
     "/offline",
 ]
-THERAPIST = ["/therapist", "/account", "/account/two-factor", "/logout"]
+THERAPIST = [
+    "/therapist",
+    "/therapist/clients/{client}",
+    "/therapist/clients/{client}/entries/{entry}",
+    "/therapist/clients/{client}/entries/{passage}",
+    "/therapist/clients/{client}/sessions/{past}",
+    "/therapist/clients/{client}/end",
+    "/account",
+    "/account/two-factor",
+    "/logout",
+]
 # Reached during a therapist's sign-in, after the password: checked in that flow.
 SIGN_IN_STEPS = ["/login/code"]
 
@@ -36,6 +54,17 @@ COVERED_RULES = {
     "/account/export",
     "/account/delete",
     "/therapist",
+    "/therapist/clients/<client_id>",
+    "/therapist/clients/<client_id>/entries/<entry_id>",
+    "/therapist/clients/<client_id>/sessions/<session_id>",
+    "/therapist/clients/<client_id>/end",
+    "/join",
+    "/join/<code>",
+    "/links",
+    "/links/<link_id>/sessions",
+    "/links/<link_id>/end",
+    "/prepare/<session_id>",
+    "/access-log",
     "/account/two-factor",
     "/login/code",
 }

@@ -3,12 +3,16 @@ scrolling at 320 px, touch targets of 24 px or more, and a screenshot to look at
 
 import contextlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyotp
 import pytest
+from sqlalchemy import select, update
 
+from journal.extensions import db
+from journal.models import TherapySession, User, utcnow
+from journal.services import accounts, appointments, entries, links, packets, reading, sharing
 from tests.browser.conftest import REQUIRED, register, shoot
 from tests.browser.pages import (
     CLIENT,
@@ -82,11 +86,64 @@ def check_page(page, path, name, errors):
 
 
 def _slug(role, path):
-    return (
-        role
-        + "-"
-        + (re.sub(r"[^a-z]+", "-", path.replace("{entry}", "entry")).strip("-") or "home")
+    path = re.sub(r"\{(\w+)\}", r"\1", path)
+    return role + "-" + (re.sub(r"[^a-z]+", "-", path).strip("-") or "home")
+
+
+def _user(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _write(user, title, body, kind="reflection"):
+    data = {"id": None, "kind": kind, "title": title, "body": body, "tags": [], "prompt_id": None}
+    return entries.create(user, data)[0].id
+
+
+def _sessions(client, link_id, entry_ids):
+    """A coming session and a past one, each with a packet; return their ids."""
+    soon = (utcnow() + timedelta(days=3)).replace(hour=14, minute=0, second=0, microsecond=0)
+    coming = appointments.schedule(client, link_id, soon).id
+    past = appointments.schedule(client, link_id, soon).id
+    packets.prepare(client, coming, "Start with the pace, please.", entry_ids)
+    packets.prepare(client, past, "What I noticed last week.", entry_ids[:1])
+    before = soon - timedelta(days=10)
+    db.session.execute(
+        update(TherapySession)
+        .where(TherapySession.id == past)
+        .values(starts_at=before, ends_at=before + timedelta(minutes=50))
     )
+    db.session.commit()
+    return coming, past
+
+
+def _therapist_of(app, client_email, entry_id):
+    """Link the client with Dr Lee, who has read the entry; set up sessions and a spare code."""
+    with app.app_context():
+        client = _user(client_email)
+        lee = accounts.register(f"lee-{client.id}@example.test", PASSWORD, "Dr Lee", "therapist")
+        kim = accounts.register(f"kim-{client.id}@example.test", PASSWORD, "Dr Kim", "therapist")
+        link = links.redeem(client, links.create_invite(lee)[1])
+        sharing.share(client, entry_id, lee.id, passage="I held back")
+        reading.read(lee, client.id, entry_id)
+        coming, past = _sessions(client, link.id, [entry_id])
+        code = links.create_invite(kim)[1]
+        return {"code": code, "link": link.id, "session": coming, "past": past}
+
+
+def _client_of(app, therapist_email):
+    """Link a client who shares an entry, a passage and feedback, with packets, to the therapist."""
+    with app.app_context():
+        therapist = _user(therapist_email)
+        client = accounts.register(f"sam-{therapist.id}@example.test", PASSWORD, "Sam", "client")
+        links.redeem(client, links.create_invite(therapist)[1])
+        whole = _write(client, "After Tuesday", "I noticed I held back when we talked about work.")
+        passage = _write(client, "Private title", "Mine alone. I want to go slower. Mine too.")
+        feedback = _write(client, "The pace", "Sessions feel rushed lately.", kind="feedback")
+        sharing.share(client, whole, therapist.id)
+        sharing.share(client, passage, therapist.id, passage="I want to go slower.")
+        link_id = links.active_link(client.id, therapist.id).id
+        _coming, past = _sessions(client, link_id, [whole, feedback, passage])
+        return {"client": client.id, "entry": whole, "passage": passage, "past": past}
 
 
 def test_signed_out_pages(page, context):
@@ -95,8 +152,8 @@ def test_signed_out_pages(page, context):
     assert [e for e in context.errors if "404" not in e] == []
 
 
-def test_client_pages(page, context):
-    register(page)
+def test_client_pages(app, page, context):
+    email = register(page)
     page.goto("/journal/new")
     page.fill("#title", "After Tuesday")
     page.fill(
@@ -106,8 +163,9 @@ def test_client_pages(page, context):
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"/journal/[0-9a-f-]{36}$"))
     entry = page.url.rsplit("/", 1)[1]
+    found = _therapist_of(app, email, entry)
     for path in CLIENT:
-        check_page(page, path.format(entry=entry), _slug("client", path), context.errors)
+        check_page(page, path.format(entry=entry, **found), _slug("client", path), context.errors)
     assert context.errors == []
 
 
@@ -116,7 +174,7 @@ def _code(secret, ahead=0):
     return totp.generate_otp(totp.timecode(datetime.now(UTC)) + ahead)
 
 
-def test_therapist_pages(page, context):
+def test_therapist_pages(app, page, context):
     """A new therapist is led to two-step sign-in first; then every therapist page passes."""
     email = register(page, role="therapist", name="Dr Lee")
     assert page.url.endswith("/account/two-factor")
@@ -126,8 +184,9 @@ def test_therapist_pages(page, context):
     shoot(page, "therapist-two-factor-setup")
     page.fill("#code", _code(secret))
     page.click("main button[type=submit]")  # Turn on
+    found = _client_of(app, email)
     for path in THERAPIST:
-        check_page(page, path, _slug("therapist", path), context.errors)
+        check_page(page, path.format(**found), _slug("therapist", path), context.errors)
     page.goto("/logout")
     page.click("main button[type=submit]")
     page.fill("#email", email)

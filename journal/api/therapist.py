@@ -1,0 +1,62 @@
+"""API: the therapist's side, reading what clients share, through therapist-only schemas."""
+
+from flask_login import current_user
+
+from journal.api.blueprint import bp
+from journal.api.io import dump_page, load_args
+from journal.api.spec import documented
+from journal.auth import role_required
+from journal.schemas.common import ListArgsSchema
+from journal.schemas.therapist import (
+    ClientPageSchema,
+    ClientSchema,
+    SharedEntryPageSchema,
+    SharedEntrySchema,
+    SharedEntrySummarySchema,
+)
+from journal.services import reading
+from journal.services.pagination import Page
+
+THERAPIST = "therapist"
+
+
+@bp.get("/clients")
+@role_required(THERAPIST)
+@documented(
+    "My linked clients: unread shares, last share, next session (all on one page)",
+    ok=(200, ClientPageSchema),
+    errors=[403],
+    tag="therapist",
+)
+def list_clients():
+    """List the therapist's linked clients."""
+    return dump_page(ClientSchema(), Page(reading.clients(current_user), None))
+
+
+@bp.get("/clients/<client_id>/shared")
+@role_required(THERAPIST)
+@documented(
+    "What a client shares with me now, newest share first (no bodies)",
+    query=ListArgsSchema,
+    ok=(200, SharedEntryPageSchema),
+    errors=[403, 422],
+    tag="therapist",
+)
+def list_shared(client_id: str):
+    """List the entries a client shares with the therapist."""
+    args = load_args(ListArgsSchema())
+    page = reading.shared_entries(current_user, client_id, **args)
+    return dump_page(SharedEntrySummarySchema(), page)
+
+
+@bp.get("/clients/<client_id>/shared/<entry_id>")
+@role_required(THERAPIST)
+@documented(
+    "Read a shared entry (the first read is remembered; every read is in the client's log)",
+    ok=(200, SharedEntrySchema),
+    errors=[403],
+    tag="therapist",
+)
+def read_shared(client_id: str, entry_id: str):
+    """Open one shared entry."""
+    return SharedEntrySchema().dump(reading.read(current_user, client_id, entry_id))

@@ -1,0 +1,356 @@
+"""Random walks through linking, writing, sharing and withdrawing, checked against a plain model.
+
+After every step, each therapist must be able to open exactly the entries the model says are
+shared with them now (the whole current text, or only the passage), with the model's unread
+counts, and nothing else: not unshared, withdrawn, expired or deleted entries, nor anything
+over an ended link.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import update
+
+from journal.errors import AppError
+from journal.extensions import db
+from journal.models import Share, utcnow
+from journal.services import accounts, entries, links, reading, sharing
+from tests.conftest import PASSWORD
+
+CLIENTS, THERAPISTS = 3, 2
+BODIES = st.text(alphabet="ab é\n🌧", min_size=1, max_size=12)
+# Mostly aim at what can succeed; one pick in four is from everything, to meet the refusals.
+ANYWHERE = st.integers(0, 3).map(lambda n: n == 0)
+UNTIL = st.none() | st.integers(1, 30)  # days from now
+SETTINGS = settings(
+    max_examples=25,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@dataclass
+class ModelEntry:
+    owner: int
+    body: str
+    version: int = 1
+    deleted: bool = False
+
+
+@dataclass
+class ModelShare:
+    passage: str | None
+    state: str = "live"  # live, expired or withdrawn
+    read: bool = False
+
+
+class SharingMachine(RuleBasedStateMachine):
+    """Clients and therapists doing random things; the model says what must be visible."""
+
+    def __init__(self, app):
+        super().__init__()
+        self.app = app
+        with self.request():
+            _empty_the_database()
+            self.clients = [_person("client", n) for n in range(CLIENTS)]
+            self.therapists = [_person("therapist", n) for n in range(THERAPISTS)]
+        self.links: dict[tuple[int, int], str] = {}  # (client, therapist) -> active link id
+        self.ended: list[tuple[int, int, str]] = []
+        self.entries: dict[str, ModelEntry] = {}
+        self.shares: dict[tuple[str, str], ModelShare] = {}  # (entry id, link id) -> share
+
+    def teardown(self):
+        with self.request():
+            _empty_the_database()
+
+    @contextmanager
+    def request(self):
+        """One request's worth of work: a fresh app context and database session."""
+        with self.app.app_context():
+            yield
+
+    @contextmanager
+    def refused(self, status: int, code: str):
+        with pytest.raises(AppError) as caught:
+            yield
+        assert (caught.value.status, caught.value.code) == (status, code), caught.value.message
+
+    def _forget_link(self, link_id: str) -> None:
+        for key in [key for key in self.shares if key[1] == link_id]:
+            del self.shares[key]
+
+    # A start with something to share, then steps
+
+    @initialize(
+        pairs=st.sets(
+            st.tuples(st.integers(0, CLIENTS - 1), st.integers(0, THERAPISTS - 1)),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    def some_links(self, pairs):
+        for c, t in sorted(pairs):
+            self.invite_and_redeem(c, t)
+
+    @initialize(
+        writes=st.lists(st.tuples(st.integers(0, CLIENTS - 1), BODIES), min_size=1, max_size=4)
+    )
+    def some_entries(self, writes):
+        for c, body in writes:
+            self.write(c, body)
+
+    @rule(c=st.integers(0, CLIENTS - 1), t=st.integers(0, THERAPISTS - 1))
+    def invite_and_redeem(self, c, t):
+        with self.request():
+            _, code = links.create_invite(self.therapists[t])
+            if (c, t) in self.links:
+                with self.refused(422, "already_linked"):
+                    links.redeem(self.clients[c], code)
+                return
+            link = links.redeem(self.clients[c], code.lower())
+        self.links[(c, t)] = link.id
+
+    @rule(c=st.integers(0, CLIENTS - 1), body=BODIES)
+    def write(self, c, body):
+        data = {"id": None, "kind": "reflection", "title": "", "body": body, "tags": []}
+        with self.request():
+            view, created = entries.create(self.clients[c], data | {"prompt_id": None})
+        assert created
+        self.entries[view.id] = ModelEntry(c, body)
+
+    @precondition(lambda self: self.entries)
+    @rule(data=st.data(), body=BODIES)
+    def edit(self, data, body):
+        entry_id = data.draw(st.sampled_from(list(self.entries)))
+        entry = self.entries[entry_id]
+        change = {"version": entry.version, "body": body}
+        with self.request():
+            if entry.deleted:
+                with self.refused(404, "not_found"):
+                    entries.update(self.clients[entry.owner], entry_id, change)
+                return
+            entries.update(self.clients[entry.owner], entry_id, change)
+        entry.body, entry.version = body, entry.version + 1
+
+    def _pick(self, data, anywhere: bool, wanted) -> tuple[str, int]:
+        """An (entry, therapist) pair: one the model says `wanted`, or any at all.
+
+        Choices follow insertion order, never the random ids, so hypothesis can replay them.
+        """
+        pairs = [(e, t) for e in self.entries for t in range(THERAPISTS)]
+        aimed = [(e, t) for e, t in pairs if wanted(e, t)]
+        return data.draw(st.sampled_from(pairs if anywhere or not aimed else aimed))
+
+    def _shareable(self, entry_id: str, t: int) -> bool:
+        entry = self.entries[entry_id]
+        return not entry.deleted and (entry.owner, t) in self.links
+
+    def _withdrawable(self, entry_id: str, t: int) -> bool:
+        found = self.shares.get((entry_id, self.links.get((self.entries[entry_id].owner, t))))
+        return found is not None and found.state != "withdrawn"
+
+    @precondition(lambda self: self.entries)
+    @rule(data=st.data(), anywhere=ANYWHERE, days=UNTIL)
+    def share_whole(self, data, anywhere, days):
+        self._share(*self._pick(data, anywhere, self._shareable), days, None)
+
+    @precondition(lambda self: self.entries)
+    @rule(data=st.data(), anywhere=ANYWHERE, days=UNTIL)
+    def share_a_passage(self, data, anywhere, days):
+        entry_id, t = self._pick(data, anywhere, self._shareable)
+        body = self.entries[entry_id].body
+        start = data.draw(st.integers(0, len(body) - 1))
+        words = body[start : data.draw(st.integers(start + 1, len(body)))]
+        self._share(entry_id, t, days, words)
+
+    def _share(self, entry_id: str, t: int, days: int | None, words: str | None) -> None:
+        entry = self.entries[entry_id]
+        until = utcnow() + timedelta(days=days) if days else None
+        link_id = self.links.get((entry.owner, t))
+        with self.request():
+            call = (self.clients[entry.owner], entry_id, self.therapists[t].id)
+            if entry.deleted or link_id is None:
+                with self.refused(404, "not_found"):
+                    sharing.share(*call, until=until, passage=words)
+                return
+            if words is not None and not words.strip():
+                with self.refused(422, "validation_failed"):
+                    sharing.share(*call, until=until, passage=words)
+                return
+            _, created = sharing.share(*call, until=until, passage=words)
+        before = self.shares.get((entry_id, link_id))
+        assert created == (before is None or before.state != "live")
+        read = before.read if before and not created else False
+        self.shares[(entry_id, link_id)] = ModelShare(words, "live", read)
+
+    @precondition(lambda self: self.entries)
+    @rule(data=st.data(), anywhere=ANYWHERE)
+    def withdraw(self, data, anywhere):
+        entry_id, t = self._pick(data, anywhere, self._withdrawable)
+        entry = self.entries[entry_id]
+        link_id = self.links.get((entry.owner, t))
+        found = self.shares.get((entry_id, link_id))
+        with self.request():
+            call = (self.clients[entry.owner], entry_id, self.therapists[t].id)
+            if found is None or found.state == "withdrawn":
+                with self.refused(404, "not_found"):
+                    sharing.withdraw(*call)
+                return
+            sharing.withdraw(*call)
+        found.state = "withdrawn"
+
+    @precondition(lambda self: any(s.state == "live" for s in self.shares.values()))
+    @rule(data=st.data())
+    def expire(self, data):
+        live = [key for key, share in self.shares.items() if share.state == "live"]
+        entry_id, link_id = data.draw(st.sampled_from(live))
+        with self.request():
+            db.session.execute(
+                update(Share)
+                .where(Share.entry_id == entry_id, Share.link_id == link_id)
+                .values(expires_at=utcnow() - timedelta(seconds=1))
+            )
+            db.session.commit()
+        self.shares[(entry_id, link_id)].state = "expired"
+
+    @precondition(lambda self: self.entries)
+    @rule(data=st.data())
+    def delete(self, data):
+        entry_id = data.draw(st.sampled_from(list(self.entries)))
+        entry = self.entries[entry_id]
+        with self.request():
+            if entry.deleted:
+                with self.refused(404, "not_found"):
+                    entries.delete(self.clients[entry.owner], entry_id)
+                return
+            entries.delete(self.clients[entry.owner], entry_id)
+        entry.deleted = True
+        for key in [key for key in self.shares if key[0] == entry_id]:
+            del self.shares[key]
+
+    @precondition(lambda self: self.links or self.ended)
+    @rule(data=st.data(), by_client=st.booleans())
+    def end_link(self, data, by_client):
+        pairs = [(c, t, link_id) for (c, t), link_id in sorted(self.links.items())]
+        c, t, link_id = data.draw(st.sampled_from(pairs + self.ended))
+        actor = self.clients[c] if by_client else self.therapists[t]
+        with self.request():
+            if self.links.get((c, t)) != link_id:
+                with self.refused(404, "not_found"):
+                    links.end_link(actor, link_id)
+                return
+            links.end_link(actor, link_id)
+        del self.links[(c, t)]
+        self.ended.append((c, t, link_id))
+        self._forget_link(link_id)
+
+    @precondition(lambda self: self.entries)
+    @rule(data=st.data(), intruder=st.integers(0, CLIENTS - 1), t=st.integers(0, THERAPISTS - 1))
+    def someone_else_tries(self, data, intruder, t):
+        """Another client can neither share, withdraw, edit nor delete someone's entry."""
+        mine = [e for e, entry in self.entries.items() if entry.owner != intruder]
+        if not mine:
+            return
+        entry_id = data.draw(st.sampled_from(mine))
+        actor = self.clients[intruder]
+        with self.request():
+            for call in (
+                lambda: sharing.share(actor, entry_id, self.therapists[t].id),
+                lambda: sharing.withdraw(actor, entry_id, self.therapists[t].id),
+                lambda: entries.update(actor, entry_id, {"version": 1, "body": "Mine now"}),
+                lambda: entries.delete(actor, entry_id),
+            ):
+                with self.refused(404, "not_found"):
+                    call()
+                db.session.rollback()
+
+    # What must hold after every step
+
+    def _visible(self, c: int, t: int) -> dict[str, ModelShare]:
+        link_id = self.links.get((c, t))
+        return {
+            entry_id: share
+            for (entry_id, lid), share in self.shares.items()
+            if lid == link_id and share.state == "live"
+        }
+
+    @invariant()
+    def clients_see_who_their_entries_are_shared_with(self):
+        for c, client in enumerate(self.clients):
+            live = sorted(e for e, entry in self.entries.items() if entry.owner == c)
+            live = [e for e in live if not self.entries[e].deleted]
+            with self.request():
+                found = sharing.statuses(client, live)
+            expected = {e: set() for e in live}
+            for t, therapist in enumerate(self.therapists):
+                for entry_id, share in self._visible(c, t).items():
+                    expected[entry_id].add((therapist.id, share.passage, share.read))
+            got = {
+                e: {(s.therapist_id, s.passage, s.read_at is not None) for s in statuses}
+                for e, statuses in found.items()
+            }
+            assert got == expected
+
+    @invariant()
+    def therapists_see_exactly_what_is_shared_now(self):
+        for t, therapist in enumerate(self.therapists):
+            with self.request():
+                unread = {s.id: s.unread_count for s in reading.clients(therapist)}
+            assert unread == {
+                self.clients[c].id: sum(not s.read for s in self._visible(c, t).values())
+                for (c, tt) in self.links
+                if tt == t
+            }
+            for c, client in enumerate(self.clients):
+                with self.request():
+                    self._check_reading(c, t, therapist, client)
+
+    def _check_reading(self, c, t, therapist, client):
+        if (c, t) not in self.links:
+            with self.refused(404, "not_found"):
+                reading.shared_entries(therapist, client.id)
+            return
+        expected = self._visible(c, t)
+        page = reading.shared_entries(therapist, client.id, limit=100)
+        assert page.next_cursor is None
+        listed = {i.entry_id: (i.passage, i.read_at is not None) for i in page.items}
+        assert listed == {e: (s.passage is not None, s.read) for e, s in expected.items()}
+        bodies = {e: reading.read(therapist, client.id, e).body for e in listed}
+        assert bodies == {e: s.passage or self.entries[e].body for e, s in expected.items()}
+        for share in expected.values():
+            share.read = True
+        for entry_id, entry in self.entries.items():
+            if entry.owner == c and entry_id not in expected:
+                with self.refused(404, "not_found"):
+                    reading.read(therapist, client.id, entry_id)
+
+
+def _person(role: str, n: int):
+    user = accounts.register(f"{role}{n}@machine.test", PASSWORD, f"{role.title()} {n}", role)
+    db.session.refresh(user)
+    db.session.expunge(user)
+    return user
+
+
+def _empty_the_database() -> None:
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+def test_what_therapists_can_read_always_matches_the_model(app):
+    run_state_machine_as_test(lambda: SharingMachine(app), settings=SETTINGS)

@@ -13,6 +13,7 @@ from journal.errors import register_error_handlers
 from journal.extensions import csrf, db, limiter, migrate
 from journal.security import register_security
 from journal.web import blueprints
+from journal.web.dates import register_dates
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
@@ -26,6 +27,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     apply_config(app, config)
     register_extensions(app)
     register_blueprints(app)
+    register_dates(app)
     register_error_handlers(app)
     register_commands(app)
     register_security(app)

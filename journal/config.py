@@ -37,6 +37,10 @@ class Config:
         self.THERAPIST_IDLE_MINUTES = _int("THERAPIST_IDLE_MINUTES", 15)
         self.SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
         self.REAUTH_MINUTES = 5
+        # A client's alliance is flagged when the latest shared check-in totals below this
+        # (of 40), or fell by at least ALLIANCE_FALL since the one before.
+        self.ALLIANCE_LOW_TOTAL = _int("ALLIANCE_LOW_TOTAL", 36)
+        self.ALLIANCE_FALL = _int("ALLIANCE_FALL", 1)
         # Therapists hold many clients' words: they must use two-step sign-in (TOTP).
         self.THERAPIST_TWO_FACTOR = _flag("THERAPIST_TWO_FACTOR", True)
         # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.

@@ -108,7 +108,27 @@ def test_therapist_can_export(api_as):
     assert response.status_code == 200
     document = response.get_json()
     assert document["account"]["role"] == "therapist"
-    assert document["entries"] == []
+    assert document["entries"] == [] and document["checkins"] == []
+
+
+def test_export_holds_every_check_in_with_its_note_and_the_reads(api_as):
+    therapist, api = api_as("therapist"), api_as("client")
+    code = therapist.post("/api/v1/invites").get_json()["code"]
+    assert api.post("/api/v1/links", {"code": code}).status_code == 201
+    ratings = {"bond": 9, "goals": 8, "approach": 7, "overall": 6}
+    made = [
+        api.post(
+            "/api/v1/checkins",
+            {"therapist_id": therapist.user.id, **ratings, "note": note, "shared": shared},
+        ).get_json()
+        for note, shared in (("Shared note 🌱", True), ("Only mine", False))
+    ]
+    assert therapist.get(f"/api/v1/clients/{api.user.id}/checkins").status_code == 200
+    document = api.get("/api/v1/export").get_json()
+    assert document["checkins"] == made  # oldest first, private ones and notes included
+    assert [c["note"] for c in document["checkins"]] == ["Shared note 🌱", "Only mine"]
+    reads = [e for e in document["events"] if e["action"] == "read_checkins"]
+    assert [e["actor_id"] for e in reads] == [therapist.user.id]
 
 
 def test_export_needs_a_recent_password(app, api_as, age_reauth):

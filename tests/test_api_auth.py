@@ -14,7 +14,7 @@ REGISTER = "/api/v1/auth/register"
 LOGIN = "/api/v1/auth/login"
 LOGOUT = "/api/v1/auth/logout"
 ME = "/api/v1/me"
-USER_KEYS = {"id", "email", "display_name", "role", "created_at", "two_factor"}
+USER_KEYS = {"id", "email", "display_name", "role", "time_zone", "created_at", "two_factor"}
 GOOD = {
     "email": "new.person@example.test",
     "password": PASSWORD,

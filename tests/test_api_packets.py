@@ -15,6 +15,10 @@ API = "/api/v1"
 SESSION_KEYS = {"id", "link_id", "starts_at", "ends_at", "archived"}
 PACKET_KEYS = {"session_id", "starts_at", "ends_at", "archived", "agenda", "items"}
 DIGEST_ITEM_KEYS = {"entry_id", "kind", "title", "unread", "passage", "feedback"}
+DIGEST_ITEM_KEYS |= {"checkin_id", "total"}
+
+
+NO_CHECKIN = {"checkin_id": None, "total": None}
 
 
 def soon(days=2, hour=16) -> datetime:
@@ -190,8 +194,8 @@ def test_preparing_shares_entries_in_the_clients_order(pair, make_entry):
         False,
     )
     assert packet["items"] == [
-        {"entry_id": second.id, "kind": "reflection", "title": "Sleep"},
-        {"entry_id": first.id, "kind": "reflection", "title": "Work"},
+        {"entry_id": second.id, "kind": "reflection", "title": "Sleep"} | NO_CHECKIN,
+        {"entry_id": first.id, "kind": "reflection", "title": "Work"} | NO_CHECKIN,
     ]
     assert pair.get(url).get_json() == packet
     shared = pair.therapist.get(f"{API}/clients/{pair.user.id}/shared").get_json()["items"]
@@ -262,6 +266,11 @@ def test_after_the_session_the_packet_is_archived(app, pair, make_entry):
         ({"entry_ids": [], "agenda": "x" * 2001}, "agenda"),
         ({"entry_ids": [], "agenda": None}, "agenda"),
         ({"entry_ids": [], "note": "x"}, "note"),
+        ({"entry_ids": [], "checkin_ids": "x"}, "checkin_ids"),
+        ({"entry_ids": [], "checkin_ids": None}, "checkin_ids"),
+        ({"entry_ids": [], "checkin_ids": [str(uuid.uuid4())]}, "checkin_ids"),
+        ({"entry_ids": [], "checkin_ids": [str(uuid.uuid4()) for _ in range(21)]}, "checkin_ids"),
+        ({"entry_ids": [], "checkin_ids": ["a\x00b"]}, "checkin_ids"),
     ],
 )
 def test_bad_packet_input_is_422(pair, payload, field):
@@ -278,6 +287,62 @@ def test_packet_entries_must_be_own_and_listed_once(api_as, pair, make_entry):
         assert_error(pair.put(url, {"entry_ids": ids}), 422, "validation_failed", ["entry_ids"])
     assert pair.get(url).get_json()["items"] == []
     assert pair.therapist.get(f"{API}/clients/{pair.user.id}/shared").get_json()["items"] == []
+
+
+def check_in(api, total, shared) -> dict:
+    ratings = dict.fromkeys(("bond", "goals", "approach"), total // 4)
+    ratings["overall"] = total - 3 * (total // 4)
+    body = {"therapist_id": api.therapist.user.id, **ratings, "shared": shared}
+    response = api.post(f"{API}/checkins", body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_check_ins_in_the_packet_and_the_digest(pair, make_entry):
+    session = schedule(pair, pair.link["id"])
+    entry = make_entry(pair.user, "About my week", title="Week")
+    words = make_entry(pair.user, "Sessions feel rushed", title="Pace", kind="feedback")
+    private = check_in(pair, 30, shared=False)
+    shared = check_in(pair, 37, shared=True)
+    url = f"{API}/sessions/{session['id']}/packet"
+    body = {"entry_ids": [entry.id, words.id], "checkin_ids": [shared["id"], private["id"]]}
+    packet = pair.put(url, body).get_json()
+    assert packet["items"][2:] == [
+        {"entry_id": None, "checkin_id": shared["id"], "kind": "checkin", "title": "Check-in"}
+        | {"total": 37},
+        {"entry_id": None, "checkin_id": private["id"], "kind": "checkin", "title": "Check-in"}
+        | {"total": 30},
+    ]
+    [first, second] = pair.get(f"{API}/checkins").get_json()["items"]
+    assert first["shared"] is second["shared"] is True  # putting it in the packet shared it
+    digest = pair.therapist.get(url).get_json()
+    assert [
+        (i["kind"], i["entry_id"], i["checkin_id"], i["feedback"]) for i in digest["items"]
+    ] == [
+        ("feedback", words.id, None, True),
+        ("reflection", entry.id, None, False),
+        ("checkin", None, shared["id"], False),
+        ("checkin", None, private["id"], False),
+    ]
+    assert pair.patch(f"{API}/checkins/{private['id']}", {"shared": False}).status_code == 200
+    digest = pair.therapist.get(url).get_json()
+    assert private["id"] not in str(digest) and len(digest["items"]) == 3
+    assert private["id"] in str(pair.get(url).get_json())
+
+
+def test_packet_check_ins_must_be_mine_on_this_link(api_as, pair):
+    session = schedule(pair, pair.link["id"])
+    other = api_as("client")
+    other.therapist = api_as("therapist")
+    code = other.therapist.post(f"{API}/invites").get_json()["code"]
+    assert other.post(f"{API}/links", {"code": code}).status_code == 201
+    theirs, mine = check_in(other, 20, shared=False), check_in(pair, 20, shared=False)
+    url = f"{API}/sessions/{session['id']}/packet"
+    for chosen in ([theirs["id"]], [mine["id"], mine["id"]]):
+        response = pair.put(url, {"entry_ids": [], "checkin_ids": chosen})
+        assert_error(response, 422, "validation_failed", ["checkin_ids"])
+    assert pair.get(url).get_json()["items"] == []
+    assert pair.therapist.get(f"{API}/clients/{pair.user.id}/checkins").get_json()["items"] == []
 
 
 def test_malformed_json_and_missing_csrf_are_400(pair):
@@ -345,11 +410,29 @@ def test_every_sharing_response_matches_the_openapi_document(app, api_as, make_e
     check("GET /sessions/{session_id}/packet", client.get(packet))
     check("GET /sessions/{session_id}/packet", therapist.get(packet))
     check("GET /clients", therapist.get(f"{API}/clients"))
+    rating = {"bond": 8, "goals": 7, "approach": 9, "overall": 8, "shared": True}
+    made = client.post(f"{API}/checkins", {"therapist_id": therapist.user.id, **rating})
+    assert made.status_code == 201
+    body = {"entry_ids": [entry.id], "checkin_ids": [made.get_json()["id"]]}
+    check("PUT /sessions/{session_id}/packet", client.put(packet, body))
+    check("GET /sessions/{session_id}/packet", therapist.get(packet))
+    checkins = f"{API}/clients/{client.user.id}/checkins"
+    check("GET /clients/{client_id}/checkins", therapist.get(checkins))
+    check(
+        "GET /clients/{client_id}/alliance",
+        therapist.get(f"{API}/clients/{client.user.id}/alliance"),
+    )
     shared = f"{API}/clients/{client.user.id}/shared"
     check("GET /clients/{client_id}/shared", therapist.get(shared))
     check("GET /clients/{client_id}/shared/{entry_id}", therapist.get(f"{shared}/{entry.id}"))
     log = check("GET /access-log", client.get(f"{API}/access-log"))
-    assert [e["action"] for e in log["items"]] == ["read_entry", "read_packet"]
+    assert [e["action"] for e in log["items"]] == [
+        "read_entry",
+        "read_checkins",
+        "read_checkins",
+        "read_packet",
+        "read_packet",
+    ]
     check("DELETE /sessions/{session_id}", client.delete(f"{API}/sessions/{session['id']}"), 204)
     check("DELETE /entries/{entry_id}/shares/{therapist_id}", client.delete(share), 204)
     check("DELETE /links/{link_id}", therapist.delete(f"{API}/links/{link['id']}"), 204)
@@ -364,4 +447,4 @@ def test_every_sharing_response_matches_the_openapi_document(app, api_as, make_e
         for method, op in item.items()
         if op["tags"][0] in {"links", "sharing", "therapist", "sessions"}
     }
-    assert set(seen) == tagged and len(tagged) == 19
+    assert set(seen) == tagged and len(tagged) == 21

@@ -12,7 +12,7 @@ from tests.helpers import assert_error
 
 API = "/api/v1"
 CLIENT_KEYS = {"id", "display_name", "link_id", "unread_count", "last_shared_at"}
-CLIENT_KEYS |= {"next_session_at"}
+CLIENT_KEYS |= {"next_session_at", "alliance_flag"}
 SUMMARY_KEYS = {"entry_id", "kind", "title", "shared_at", "read_at", "updated_at"}
 SUMMARY_KEYS |= {"passage", "expires_at"}
 ENTRY_KEYS = SUMMARY_KEYS | {"body", "tags", "created_at"}
@@ -60,7 +60,7 @@ def test_clients_list_counts_only_shared_entries(therapist, me, make_entry):
     assert (row["id"], row["display_name"]) == (me.user.id, me.user.display_name)
     assert (row["link_id"], row["unread_count"]) == (me.link["id"], 2)
     assert row["last_shared_at"] == max(s["shared_at"] for s in statuses)
-    assert row["next_session_at"] is None
+    assert row["next_session_at"] is None and row["alliance_flag"] is False
     therapist.get(shared_url(me, shared[0].id))
     assert therapist.get(f"{API}/clients").get_json()["items"][0]["unread_count"] == 1
 

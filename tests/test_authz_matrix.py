@@ -1,7 +1,8 @@
 """The authorization matrix: actor x route x object state -> status, from tests/data/.
 
 Each row builds a small world (an owner client linked to a therapist, another client linked to
-another therapist, an entry of the owner's in the named state, a session and an invite), signs
+another therapist, an entry of the owner's in the named state, a session, an invite, and two
+check-ins of the owner's: {checkin} shared, {private_checkin} kept private), signs
 the actor in, sends one request and checks the status. A second test makes sure every route of
 the app appears in the matrix at least once.
 """
@@ -15,7 +16,7 @@ from sqlalchemy import update
 
 from journal.extensions import db
 from journal.models import Share, User, utcnow
-from journal.services import accounts, appointments, entries, links, sharing
+from journal.services import accounts, appointments, checkins, entries, links, sharing
 from tests.conftest import PASSWORD, Api
 
 MATRIX = Path(__file__).parent / "data" / "authz_matrix.csv"
@@ -30,6 +31,13 @@ BODIES = {
     ("POST", "/api/v1/links/{link}/sessions"): {"starts_at": SOON, "duration_minutes": 50},
     ("PATCH", "/api/v1/sessions/{session}"): {"starts_at": SOON},
     ("PUT", "/api/v1/sessions/{session}/packet"): {"agenda": "Pace", "entry_ids": []},
+    ("POST", "/api/v1/checkins"): {
+        "therapist_id": "{therapist}",
+        **dict.fromkeys(("bond", "goals", "approach", "overall"), 8),
+        "shared": True,
+    },
+    ("PATCH", "/api/v1/checkins/{checkin}"): {"shared": False},
+    ("PATCH", "/api/v1/checkins/{private_checkin}"): {"shared": True},
     ("PATCH", "/api/v1/me"): {"display_name": "Sam"},
     ("DELETE", "/api/v1/me"): {"password": PASSWORD},
     ("POST", "/api/v1/auth/reauth"): {"password": PASSWORD},
@@ -65,6 +73,7 @@ FORMS = {
     ("POST", "/therapist/clients/{owner}/sessions"): {"starts_at": SOON_LOCAL},
     ("POST", "/therapist/clients/{owner}/sessions/{session}/move"): {"starts_at": SOON_LOCAL},
     ("POST", "/account/profile"): {"display_name": "Sam"},
+    ("POST", "/account/time-zone"): {"time_zone": "Europe/Berlin"},
     ("POST", "/account/password"): {
         "current_password": PASSWORD,
         "new_password": "another calm river at dusk",
@@ -73,6 +82,12 @@ FORMS = {
     ("POST", "/account/delete"): {"password": PASSWORD},
     ("POST", "/account/two-factor/confirm"): {"code": "000000"},
     ("POST", "/account/two-factor/off"): {"password": PASSWORD, "code": "000000"},
+    ("POST", "/feedback/preview"): {"what": "The pace feels rushed."},
+    ("POST", "/feedback"): {"what": "The pace feels rushed.", "topics": "pace"},
+    ("POST", "/checkins/new"): {
+        "therapist_id": "{therapist}",
+        **dict.fromkeys(("bond", "goals", "approach", "overall"), "7"),
+    },
 }
 
 
@@ -133,6 +148,18 @@ def world(app, make_user, api_as):
             },
         )
         session = appointments.schedule(owner, link.id, utcnow() + timedelta(days=2))
+        checkin, private_checkin = (
+            checkins.create(
+                owner,
+                {
+                    "therapist_id": therapist.id,
+                    **dict.fromkeys(("bond", "goals", "approach", "overall"), 7),
+                    "note": "A note",
+                    "shared": shared,
+                },
+            )
+            for shared in (True, False)
+        )
         invite, code = links.create_invite(therapist)
         ids = {
             "entry": entry.id,
@@ -141,6 +168,8 @@ def world(app, make_user, api_as):
             "other_therapist": stranger.id,
             "link": link.id,
             "session": session.id,
+            "checkin": checkin.id,
+            "private_checkin": private_checkin.id,
             "invite": invite.id,
             "code": code,
             "device": device,
@@ -209,6 +238,8 @@ def _rule(path: str) -> str:
         "{other_therapist}": "<therapist_id>",
         "{link}": "<link_id>",
         "{session}": "<session_id>",
+        "{checkin}": "<checkin_id>",
+        "{private_checkin}": "<checkin_id>",
         "{device}": "<device_id>",
         "{code}": "<invite>",
         "{invite}": "<invite>",

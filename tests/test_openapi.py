@@ -29,6 +29,7 @@ SUCCESS = {
     ("delete", "/entries/{entry_id}/shares/{therapist_id}"): "204",
     ("post", "/links/{link_id}/sessions"): "201",
     ("delete", "/sessions/{session_id}"): "204",
+    ("post", "/checkins"): "201",
 }
 
 
@@ -175,12 +176,14 @@ def test_schema_fields(spec):
         "updated_at",
         "version",
         "shares",
+        "details",
     }
     assert set(schemas["User"]["properties"]) == {
         "id",
         "email",
         "display_name",
         "role",
+        "time_zone",
         "created_at",
         "two_factor",
     }

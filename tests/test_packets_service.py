@@ -7,8 +7,8 @@ from sqlalchemy import func, select, update
 
 from journal.errors import AppError
 from journal.extensions import db
-from journal.models import AuditEvent, PacketItem, Share, TherapySession, utcnow
-from journal.services import appointments, entries, links, packets, reading, sharing
+from journal.models import AuditEvent, Checkin, PacketItem, Share, TherapySession, utcnow
+from journal.services import appointments, checkins, entries, links, packets, reading, sharing
 
 AGENDA = "Start with the argument on Sunday, please."
 
@@ -322,3 +322,89 @@ def test_cancelling_a_session_takes_its_packet_with_it(world):
     appointments.cancel(world["kim"], world["session"].id)
     assert count(PacketItem) == 0
     refused(404, "not_found", packets.for_client, world["client"], world["session"].id)
+
+
+# Check-ins in the packet
+
+
+def check_in(world, total, *, shared, who="client", therapist="kim") -> str:
+    base, extra = divmod(total, 4)
+    ratings = [base + (1 if n < extra else 0) for n in range(4)]
+    data = dict(zip(("bond", "goals", "approach", "overall"), ratings, strict=True))
+    view = checkins.create(
+        world[who], {"therapist_id": world[therapist].id, **data, "note": "", "shared": shared}
+    )
+    return view.id
+
+
+def test_check_ins_follow_the_entries_and_a_private_one_gets_shared(world):
+    client, kim, session = world["client"], world["kim"], world["session"]
+    one, two = ids(world, 0, 1)
+    private, shared = check_in(world, 28, shared=False), check_in(world, 36, shared=True)
+    view = packets.prepare(client, session.id, AGENDA, [one, two], [private, shared])
+    assert [(i.entry_id, i.checkin_id, i.kind, i.total) for i in view.items] == [
+        (one, None, "reflection", None),
+        (two, None, "feedback", None),
+        (None, private, "checkin", 28),
+        (None, shared, "checkin", 36),
+    ]
+    assert db.session.get(Checkin, private).shared is True
+    assert [i.checkin_id for i in packets.for_client(client, session.id).items][2:] == [
+        private,
+        shared,
+    ]
+    digest = packets.digest(kim, session.id)
+    assert [(i.entry_id, i.checkin_id, i.kind) for i in digest.items] == [
+        (two, None, "feedback"),  # feedback first
+        (one, None, "reflection"),
+        (None, private, "checkin"),
+        (None, shared, "checkin"),
+    ]
+    assert all(i.unread is False and i.passage is False for i in digest.items[2:])
+
+
+def test_an_old_call_without_check_ins_still_works(world):
+    view = packets.prepare(world["client"], world["session"].id, "", ids(world, 2))
+    assert [(i.entry_id, i.checkin_id, i.total) for i in view.items] == [
+        (ids(world, 2)[0], None, None)
+    ]
+
+
+def test_a_check_in_no_longer_shared_leaves_the_digest_only(world):
+    client, kim, session = world["client"], world["kim"], world["session"]
+    first, second = check_in(world, 30, shared=True), check_in(world, 20, shared=False)
+    packets.prepare(client, session.id, "", [], [first, second])
+    checkins.set_shared(client, second, False)
+    assert [i.checkin_id for i in packets.digest(kim, session.id).items] == [first]
+    assert [i.checkin_id for i in packets.for_client(client, session.id).items] == [
+        first,
+        second,
+    ]
+
+
+@pytest.mark.parametrize("pick", ["twice", "theirs", "other_link", "unknown"])
+def test_prepare_refuses_check_ins_it_cannot_take(world, make_user, pick):
+    client, session = world["client"], world["session"]
+    mine = check_in(world, 30, shared=False)
+    if pick == "other_link":
+        lee = world["lee"]
+        links.redeem(client, links.create_invite(lee)[1])
+        chosen = [check_in(world, 30, shared=False, therapist="lee")]
+    else:
+        chosen = {
+            "twice": [mine, mine],
+            "theirs": [check_in(world, 30, shared=False, who="stranger", therapist="lee")],
+            "unknown": ["no-such-check-in"],
+        }[pick]
+    error = refused(422, "validation_failed", packets.prepare, client, session.id, "", [], chosen)
+    assert set(error.fields) == {"checkin_ids"}
+    assert count(PacketItem) == 0
+    assert db.session.get(Checkin, mine).shared is False  # nothing was shared on the way
+
+
+def test_preparing_again_without_check_ins_takes_them_out(world):
+    client, session = world["client"], world["session"]
+    packets.prepare(client, session.id, "", [], [check_in(world, 30, shared=True)])
+    packets.prepare(client, session.id, "", ids(world, 0))
+    assert [i.entry_id for i in packets.for_client(client, session.id).items] == ids(world, 0)
+    assert count(PacketItem) == 1

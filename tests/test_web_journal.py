@@ -8,6 +8,7 @@ import pytest
 from markupsafe import escape
 
 from journal.prompts import PROMPTS, THEMES, get_prompt
+from journal.services.feedback import QUESTION_STARTERS
 from tests.helpers import age, count_entries
 
 API = "/api/v1/entries"
@@ -303,3 +304,37 @@ def test_prompt_library_lists_every_theme_and_prompt(me):
     for prompt in PROMPTS:
         assert f'href="/journal/new?prompt={prompt.id}">{escape(prompt.text)}</a>' in text
     assert text.count('href="/journal/new?prompt=') == len(PROMPTS)
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "starters"),
+    [
+        ("?kind=question", "question", True),
+        ("", "reflection", False),
+        ("?kind=x", "reflection", False),
+    ],
+)
+def test_new_entry_kind_from_the_link_and_question_starters(me, query, kind, starters):
+    status, text = page(me, f"/journal/new{query}")
+    assert status == 200
+    assert f'<option value="{kind}" selected>' in text
+    assert '<option value="question"' in text and "A question for my therapist</option>" in text
+    shown = [f"<li>{s}</li>" in html.unescape(text) for s in QUESTION_STARTERS]
+    assert shown == [starters] * len(QUESTION_STARTERS)
+    assert ('data-starters="body"' in text) is starters
+
+
+def test_a_question_is_saved_and_labelled_as_one(me):
+    response = me.form("/journal/new", new_form(me, kind="question", body="Why do we start so?"))
+    assert response.status_code == 302
+    _, text = page(me, response.headers["Location"])
+    assert "A question for my therapist ·" in text
+    _, home = page(me, "/journal")
+    assert "A question for my therapist · <time" in home
+
+
+def test_a_bad_question_keeps_its_kind_and_starters(me):
+    response = me.form("/journal/new", new_form(me, kind="question", body=""))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<option value="question" selected>' in text and 'data-starters="body"' in text

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select, update
 
 from journal.extensions import db
-from journal.models import PacketItem, Share, TherapySession, utcnow
-from journal.services import links, packets
-from tests.test_web_links import _user, pair, schedule, share, text_of
+from journal.models import Checkin, PacketItem, Share, TherapySession, utcnow
+from journal.services import checkins, links, packets
+from tests.test_web_links import _user, link_up, pair, schedule, share, text_of
 
 __all__ = ["pair"]  # the fixture, imported for this module's tests
 
@@ -215,3 +215,61 @@ def test_pages_and_posts_for_each_visitor(app, pair, session_id, api, path):
     assert api.form(url, form).headers["Location"].startswith("/login")
     assert pair.client.client.post(url, data=form).status_code == 400
     assert pair.client.form(url, form).status_code == 302
+
+
+def _check_in(app, client, therapist, total_each, shared):
+    with app.app_context():
+        data = dict.fromkeys(("bond", "goals", "approach", "overall"), total_each)
+        data |= {"therapist_id": therapist.id, "note": "", "shared": shared}
+        return checkins.create(_user(client), data).id
+
+
+def test_check_ins_with_this_therapist_can_join_the_packet(app, pair, session_id, make_user):
+    private = _check_in(app, pair.client.user, pair.therapist.user, 6, shared=False)
+    shared = _check_in(app, pair.client.user, pair.therapist.user, 9, shared=True)
+    kim = make_user("therapist", name="Dr Kim")
+    link_up(app, pair.client.user, kim)
+    elsewhere = _check_in(app, pair.client.user, kim, 5, shared=True)
+    text = text_of(pair.client.client.get(f"/prepare/{session_id}"))
+    assert "Check-ins to talk about" in text and "Saving shares a private one with Dr Lee" in text
+    assert f'value="{private}">' in text and f'value="{shared}">' in text
+    assert elsewhere not in text
+    assert "total 24 of 40" in text and "private so far" in text
+    response = pair.client.form(f"/prepare/{session_id}", {"agenda": "", "checkin_ids": [private]})
+    assert response.status_code == 302
+    with app.app_context():
+        rows = db.session.execute(
+            select(PacketItem.entry_id, PacketItem.checkin_id).where(
+                PacketItem.session_id == session_id
+            )
+        ).all()
+        assert [tuple(r) for r in rows] == [(None, private)]
+        assert db.session.get(Checkin, private).shared is True
+    assert f'value="{private}" checked' in text_of(pair.client.client.get(f"/prepare/{session_id}"))
+    therapist_page = text_of(pair.therapist.client.get(f"/therapist/clients/{pair.client.user.id}"))
+    digest = therapist_page.split('class="packet-list"')[1].split("</ol>")[0]
+    assert "A check-in: total 24 of 40" in digest
+
+
+def test_someone_elses_check_in_is_422_keeping_the_choices(
+    app, pair, session_id, make_user, make_entry
+):
+    other = make_user("client")
+    link_up(app, other, pair.therapist.user)
+    theirs = _check_in(app, other, pair.therapist.user, 5, shared=True)
+    mine = make_entry(pair.client.user, "Mine", title="Mine")
+    form = packet_form([mine], agenda="Kept note") | {"checkin_ids": [theirs]}
+    response = pair.client.form(f"/prepare/{session_id}", form)
+    text = text_of(response)
+    assert response.status_code == 422 and "Choose from your check-ins" in text
+    assert f'value="{mine.id}" checked' in text and "Kept note" in text
+    assert items_of(app, session_id) == []
+
+
+def test_a_past_packet_lists_its_check_in(app, pair, session_id):
+    checkin_id = _check_in(app, pair.client.user, pair.therapist.user, 8, shared=True)
+    with app.app_context():
+        packets.prepare(_user(pair.client.user), session_id, "", [], checkin_ids=[checkin_id])
+    end_session(app, session_id)
+    text = text_of(pair.client.client.get(f"/prepare/{session_id}"))
+    assert 'href="/checkins">A check-in</a> · total 32 of 40' in text

@@ -369,3 +369,12 @@ def test_home_queries_do_not_grow_with_clients_or_entries(app, api_as, make_user
     four = count_queries(app, lambda: therapist.client.get("/therapist"))
     assert one == four
     assert text_of(therapist.client.get("/therapist")).count("3 new") == 4
+
+
+def test_a_shared_question_is_marked_as_one(app, pair, make_entry):
+    question = make_entry(pair.client.user, "Why do we start with the week?", kind="question")
+    share(app, pair.client.user, question.id, pair.therapist.user)
+    listing = text_of(pair.therapist.client.get(client_page(pair)))
+    assert '<span class="badge">A question for you</span>' in listing
+    page = text_of(pair.therapist.client.get(f"{client_page(pair)}/entries/{question.id}"))
+    assert "Sam · A question for you · shared" in page

@@ -1,11 +1,23 @@
 """The JSON API at /api/v1: load -> service -> dump."""
 
-from journal.api import auth, docs, entries, links, me, packets, shares, therapist, twofactor
+from journal.api import (
+    auth,
+    checkins,
+    docs,
+    entries,
+    links,
+    me,
+    packets,
+    shares,
+    therapist,
+    twofactor,
+)
 from journal.api.blueprint import bp
 
 __all__ = [
     "auth",
     "bp",
+    "checkins",
     "docs",
     "entries",
     "links",

@@ -42,7 +42,9 @@ def get_csrf():
 def register():
     """Create an account and sign it in."""
     data = load_json(RegisterSchema())
-    user = accounts.register(data["email"], data["password"], data["display_name"], data["role"])
+    user = accounts.register(
+        data["email"], data["password"], data["display_name"], data["role"], data["time_zone"]
+    )
     sign_in(user)
     return UserSchema().dump(user), 201
 

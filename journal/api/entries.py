@@ -13,8 +13,9 @@ from journal.schemas.entries import (
     EntryPageSchema,
     EntrySchema,
     EntryUpdateSchema,
+    FeedbackStartersSchema,
 )
-from journal.services import entries
+from journal.services import entries, feedback
 
 CLIENT = "client"
 
@@ -36,7 +37,7 @@ def list_entries():
 @bp.post("/entries")
 @role_required(CLIENT)
 @documented(
-    "Write an entry (idempotent by client-made id)",
+    "Write an entry (idempotent by client-made id); feedback may come as the composer's parts",
     body=EntryCreateSchema,
     ok=[(201, EntrySchema), (200, EntrySchema)],
     errors=[403, 409, 410, 422],
@@ -82,3 +83,15 @@ def delete_entry(entry_id: str):
     """Delete one of the client's entries."""
     entries.delete(current_user, entry_id)
     return "", 204
+
+
+@bp.get("/feedback/starters")
+@role_required(CLIENT, "therapist")
+@documented(
+    "The feedback composer's wording: sentence starters, topics and ways to raise it",
+    ok=(200, FeedbackStartersSchema),
+    errors=[403],
+)
+def feedback_starters():
+    """Return what a client app needs to draw the feedback composer."""
+    return FeedbackStartersSchema().dump(feedback.wording())

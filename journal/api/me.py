@@ -13,7 +13,7 @@ from journal.schemas.auth import (
     DevicePageSchema,
     DeviceSchema,
     PasswordSchema,
-    ProfileSchema,
+    UpdateMeSchema,
     UserSchema,
 )
 from journal.schemas.export import ExportSchema
@@ -33,12 +33,16 @@ def get_me():
 @bp.patch("/me")
 @login_required
 @documented(
-    "Change the display name", body=ProfileSchema, ok=(200, UserSchema), errors=[422], tag="account"
+    "Change the display name or the time zone",
+    body=UpdateMeSchema,
+    ok=(200, UserSchema),
+    errors=[422],
+    tag="account",
 )
 def update_me():
-    """Change the display name."""
-    data = load_json(ProfileSchema())
-    return UserSchema().dump(accounts.update_profile(current_user, data["display_name"]))
+    """Change the display name, the time zone, or both."""
+    data = load_json(UpdateMeSchema())
+    return UserSchema().dump(accounts.update_profile(current_user, **data))
 
 
 @bp.delete("/me")

@@ -105,14 +105,16 @@ def get_packet(session_id: str):
 @bp.put("/sessions/<session_id>/packet")
 @role_required(CLIENT)
 @documented(
-    "Prepare my packet: an agenda note and entries in order (unshared ones get shared)",
+    "Prepare my packet: an agenda note, entries then check-ins in order (unshared get shared)",
     body=PacketInputSchema,
     ok=(200, PacketSchema),
     errors=[403, OVER, 422],
     tag="sessions",
 )
 def prepare_packet(session_id: str):
-    """Set the agenda note and the entries to talk about."""
+    """Set the agenda note and the entries and check-ins to talk about."""
     data = load_json(PacketInputSchema())
-    view = packets.prepare(current_user, session_id, data["agenda"], data["entry_ids"])
+    view = packets.prepare(
+        current_user, session_id, data["agenda"], data["entry_ids"], data["checkin_ids"]
+    )
     return PacketSchema().dump(view)

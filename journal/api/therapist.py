@@ -8,13 +8,16 @@ from journal.api.spec import documented
 from journal.auth import role_required
 from journal.schemas.common import ListArgsSchema
 from journal.schemas.therapist import (
+    AllianceSchema,
     ClientPageSchema,
     ClientSchema,
+    SharedCheckinPageSchema,
+    SharedCheckinSchema,
     SharedEntryPageSchema,
     SharedEntrySchema,
     SharedEntrySummarySchema,
 )
-from journal.services import reading
+from journal.services import checkins, reading
 from journal.services.pagination import Page
 
 THERAPIST = "therapist"
@@ -23,7 +26,7 @@ THERAPIST = "therapist"
 @bp.get("/clients")
 @role_required(THERAPIST)
 @documented(
-    "My linked clients: unread shares, last share, next session (all on one page)",
+    "My linked clients: unread shares, last share, next session, alliance flag (one page)",
     ok=(200, ClientPageSchema),
     errors=[403],
     tag="therapist",
@@ -60,3 +63,33 @@ def list_shared(client_id: str):
 def read_shared(client_id: str, entry_id: str):
     """Open one shared entry."""
     return SharedEntrySchema().dump(reading.read(current_user, client_id, entry_id))
+
+
+@bp.get("/clients/<client_id>/checkins")
+@role_required(THERAPIST)
+@documented(
+    "The check-ins a client shares with me, newest first (each read is in the client's log)",
+    query=ListArgsSchema,
+    ok=(200, SharedCheckinPageSchema),
+    errors=[403, 422],
+    tag="therapist",
+)
+def list_checkins_shared(client_id: str):
+    """List the check-ins a client shares with the therapist."""
+    args = load_args(ListArgsSchema())
+    page = checkins.shared_with(current_user, client_id, **args)
+    return dump_page(SharedCheckinSchema(), page)
+
+
+@bp.get("/clients/<client_id>/alliance")
+@role_required(THERAPIST)
+@documented(
+    "Whether a client's shared check-ins are low or fell since the last, and the rule used",
+    ok=(200, AllianceSchema),
+    errors=[403],
+    tag="therapist",
+)
+def get_alliance(client_id: str):
+    """Return a client's alliance flag from their shared check-ins."""
+    flag = checkins.alliance(current_user, client_id)
+    return AllianceSchema().dump({"flag": flag, **checkins.rule()})

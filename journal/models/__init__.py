@@ -1,6 +1,7 @@
 """The data model; import models from here."""
 
 from journal.models.audit import AuditEvent
+from journal.models.checkins import SCALES, Checkin
 from journal.models.entries import KINDS, Entry
 from journal.models.sessions import PacketItem, TherapySession
 from journal.models.sharing import Invite, Link, Share
@@ -10,7 +11,9 @@ from journal.models.users import ROLES, DeviceSession, User
 __all__ = [
     "KINDS",
     "ROLES",
+    "SCALES",
     "AuditEvent",
+    "Checkin",
     "DeviceSession",
     "Entry",
     "Invite",

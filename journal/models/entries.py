@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from journal.extensions import db
 from journal.models.types import UTCDateTime, new_id, utcnow
 
-KINDS = ("reflection", "feedback")
+KINDS = ("reflection", "feedback", "question")
 
 
 class Entry(db.Model):
@@ -23,6 +23,8 @@ class Entry(db.Model):
     title_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     body_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     tags_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Feedback written with the composer keeps its parts (topics, how hard, how to raise it).
+    details_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     prompt_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

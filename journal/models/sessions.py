@@ -23,6 +23,8 @@ class TherapySession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The client's short agenda note, sealed with the client's key.
     agenda_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The quiet invitation to check in after this session: shown once, until answered or closed.
+    checkin_invite_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def duration_minutes(self) -> int:
@@ -36,13 +38,20 @@ class PacketItem(db.Model):
     """One thing in a session packet, in the order the client wants to talk about it."""
 
     __tablename__ = "packet_items"
-    __table_args__ = (UniqueConstraint("session_id", "entry_id"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "entry_id"),
+        UniqueConstraint("session_id", "checkin_id", name="uq_packet_items_session_checkin"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     session_id: Mapped[str] = mapped_column(
         ForeignKey("therapy_sessions.id", ondelete="CASCADE"), index=True
     )
-    entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    # Exactly one of the two: an entry, or a check-in.
+    entry_id: Mapped[str | None] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    checkin_id: Mapped[str | None] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE", name="fk_packet_items_checkin")
+    )
     position: Mapped[int] = mapped_column(Integer)
 
     def __repr__(self) -> str:

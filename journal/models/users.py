@@ -1,15 +1,26 @@
 """Accounts and their signed-in devices."""
 
 from datetime import datetime
+from functools import cache
+from zoneinfo import available_timezones
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from journal.extensions import db
 from journal.models.types import UTCDateTime, new_id, utcnow
 
 ROLES = ("client", "therapist")
+DEFAULT_TIME_ZONE = "UTC"
+# Names in the tz folder that aren't places: the machine's own clock, and tzdata's placeholder.
+NOT_PLACES = frozenset({"localtime", "Factory"})
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """Every IANA time zone name this system knows (read once: it walks the tz database)."""
+    return frozenset(available_timezones()) - NOT_PLACES
 
 
 class User(UserMixin, db.Model):
@@ -22,6 +33,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(16))
+    # An IANA name ("Europe/Berlin"): times are stored in UTC and shown in this zone.
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped when every session must end (password change, sign out everywhere).
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
@@ -37,6 +52,12 @@ class User(UserMixin, db.Model):
     devices: Mapped[list["DeviceSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @validates("time_zone")
+    def _known_zone(self, _key: str, name: str) -> str:
+        if name not in time_zones():
+            raise ValueError(f"unknown time zone {name!r}")
+        return name
 
     @property
     def is_client(self) -> bool:

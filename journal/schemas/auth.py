@@ -1,10 +1,11 @@
 """Schemas for accounts and sign-in."""
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from journal.models import ROLES
+from journal.models.users import DEFAULT_TIME_ZONE
 from journal.schemas.common import page_schema
-from journal.schemas.fields import Text, UTCDateTimeField
+from journal.schemas.fields import Text, TimeZone, UTCDateTimeField
 from journal.schemas.twofactor import TotpCode
 from journal.services.passwords import MAX_LENGTH
 
@@ -42,6 +43,7 @@ class RegisterSchema(Schema):
     password = Text(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
     display_name = Name(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    time_zone = TimeZone(load_default=DEFAULT_TIME_ZONE)
 
 
 class LoginSchema(Schema):
@@ -72,6 +74,24 @@ class ProfileSchema(Schema):
     display_name = Name(required=True)
 
 
+class TimeZoneSchema(Schema):
+    """Input for changing the time zone times are shown and typed in."""
+
+    time_zone = TimeZone(required=True)
+
+
+class UpdateMeSchema(Schema):
+    """Input for PATCH /me: a new display name, a new time zone, or both."""
+
+    display_name = Name()
+    time_zone = TimeZone()
+
+    @validates_schema
+    def _something_to_change(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Send a display_name, a time_zone or both.", "display_name")
+
+
 class UserSchema(Schema):
     """A user as the user sees themselves."""
 
@@ -79,6 +99,7 @@ class UserSchema(Schema):
     email = fields.String(dump_only=True)
     display_name = fields.String(dump_only=True)
     role = fields.String(dump_only=True)
+    time_zone = fields.String(dump_only=True)
     created_at = UTCDateTimeField(dump_only=True)
     two_factor = fields.Boolean(dump_only=True, attribute="totp_enabled")
 

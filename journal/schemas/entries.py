@@ -1,17 +1,39 @@
 """Schemas for journal entries."""
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from journal.models import KINDS
 from journal.prompts import get_prompt
 from journal.schemas.common import ListArgsSchema, page_schema
 from journal.schemas.fields import Text, UTCDateTimeField
+from journal.services import feedback
 
 TITLE = validate.Length(max=200, error="Keep the title to 200 characters or fewer.")
 BODY = validate.Length(min=1, max=20_000, error="Write between 1 and 20,000 characters.")
 TAG = Text(validate=validate.Length(min=1, max=32, error="Each tag needs 1 to 32 characters."))
 TAGS = validate.Length(max=10, error="Use up to 10 tags.")
 KIND = validate.OneOf(KINDS, error="Choose one of: " + ", ".join(KINDS) + ".")
+
+
+def not_blank(value: str) -> None:
+    """Ask for words, not only spaces."""
+    if not value.strip():
+        raise ValidationError("Write a few words here.")
+
+
+def unique(values: list) -> None:
+    """Each choice once."""
+    if len(set(values)) != len(values):
+        raise ValidationError("Choose each one once.")
 
 
 def known_prompt(value: str) -> None:
@@ -32,6 +54,54 @@ class ShareStatusSchema(Schema):
     passage = fields.String(dump_only=True, allow_none=True)
 
 
+class FeedbackSchema(Schema):
+    """The composer's parts: what isn't working, what would help instead, and how to raise it."""
+
+    what = Text(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=5000, error="Write between 1 and 5,000 characters."),
+            not_blank,
+        ],
+    )
+    instead = Text(
+        load_default="",
+        validate=validate.Length(max=5000, error="Keep it to 5,000 characters or fewer."),
+    )
+    topics = fields.List(
+        fields.String(
+            validate=validate.OneOf(
+                list(feedback.TOPICS), error="Choose from: " + ", ".join(feedback.TOPICS) + "."
+            )
+        ),
+        load_default=list,
+        validate=unique,
+    )
+    difficulty = fields.Integer(
+        strict=True,
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=0, max=10, error="Choose a whole number from 0 to 10."),
+        metadata={"description": "How hard it was to say: 0 (easy) to 10 (very hard)"},
+    )
+    raise_how = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(
+            list(feedback.RAISE), error="Choose from: " + ", ".join(feedback.RAISE) + "."
+        ),
+    )
+
+
+class FeedbackStartersSchema(Schema):
+    """What a client needs to draw the composer: starters, topics and ways to raise it."""
+
+    starters = fields.List(fields.String(), dump_only=True)
+    question_starters = fields.List(fields.String(), dump_only=True)
+    topics = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True)
+    raise_how = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True)
+
+
 class EntrySchema(Schema):
     """An entry as its author sees it."""
 
@@ -45,10 +115,16 @@ class EntrySchema(Schema):
     updated_at = UTCDateTimeField(dump_only=True)
     version = fields.Integer(dump_only=True)
     shares = fields.List(fields.Nested(ShareStatusSchema), dump_only=True)
+    details = fields.Nested(
+        FeedbackSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The composer's parts; null unless written with the composer"},
+    )
 
 
-class EntryCreateSchema(Schema):
-    """Input for a new entry; `id` may be made by the client so a replay never duplicates."""
+class EntryFieldsSchema(Schema):
+    """The fields of a new entry, as written by hand."""
 
     id = fields.UUID(load_default=None)
     kind = fields.String(load_default="reflection", validate=KIND)
@@ -61,6 +137,55 @@ class EntryCreateSchema(Schema):
         allow_nul=False,
         validate=[validate.Length(max=40), known_prompt],
     )
+
+
+class EntryCreateSchema(EntryFieldsSchema):
+    """Input for a new entry; `id` may be made by the client so a replay never duplicates.
+
+    Feedback can instead be sent as the composer's parts (`feedback`, no `body`): the server
+    writes the title (unless one is given) and the body the therapist will read.
+    """
+
+    kind = fields.String(
+        validate=KIND,
+        metadata={"description": 'Default "reflection", or "feedback" with `feedback`'},
+    )
+    body = Text(validate=BODY, metadata={"description": "Required unless `feedback` is sent"})
+    feedback = fields.Nested(FeedbackSchema)
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def body_or_parts(self, data, original, **kwargs):
+        """Words by hand or the composer's parts: one of the two, and parts make feedback."""
+        if not isinstance(original, dict):
+            return
+        if "feedback" not in original:
+            if "body" not in original:
+                raise ValidationError("Missing data for required field.", "body")
+            return
+        if "body" in original:
+            raise ValidationError("Send the body or the feedback parts, not both.", "body")
+        if original.get("kind", "feedback") != "feedback":
+            raise ValidationError('Feedback parts make an entry of kind "feedback".', "kind")
+
+    def handle_error(self, error, data, **kwargs):
+        """Name a bad part of the feedback as "feedback.what" (not just "feedback")."""
+        nested = error.messages.get("feedback") if isinstance(error.messages, dict) else None
+        if not isinstance(nested, dict):
+            return
+        messages = {k: v for k, v in error.messages.items() if k != "feedback"}
+        for name, value in nested.items():
+            messages["feedback" if name == "_schema" else f"feedback.{name}"] = value
+        raise ValidationError(messages) from error
+
+    @post_load
+    def compose(self, data, **kwargs):
+        """Write the feedback entry from its parts; a hand-written entry is a reflection."""
+        parts = data.pop("feedback", None)
+        if parts is None:
+            data.setdefault("kind", "reflection")
+            return data
+        composed = feedback.compose({**parts, "title": data["title"]})
+        return {**data, "kind": "feedback", **composed}
 
 
 class EntryUpdateSchema(Schema):
@@ -93,7 +218,7 @@ def _split_tags(data):
     return data
 
 
-class EntryFormSchema(EntryCreateSchema):
+class EntryFormSchema(EntryFieldsSchema):
     """The new-entry form: same rules, tags typed as a comma-separated line."""
 
     class Meta:

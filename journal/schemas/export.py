@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields
 
 from journal.schemas.auth import DeviceSchema, UserSchema
+from journal.schemas.checkins import CheckinSchema
 from journal.schemas.entries import EntrySchema
 from journal.schemas.fields import UTCDateTimeField
 
@@ -23,5 +24,6 @@ class ExportSchema(Schema):
     format = fields.Constant("alliance-journal-export/1", dump_only=True)
     account = fields.Nested(UserSchema, dump_only=True)
     entries = fields.List(fields.Nested(EntrySchema), dump_only=True)
+    checkins = fields.List(fields.Nested(CheckinSchema), dump_only=True)
     devices = fields.List(fields.Nested(DeviceSchema), dump_only=True)
     events = fields.List(fields.Nested(EventSchema), dump_only=True)

@@ -1,6 +1,8 @@
 """Field types shared by the schemas."""
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
+
+from journal.models.users import time_zones
 
 UNSTORABLE = "Contains characters that can't be stored (a broken character or a null byte)."
 
@@ -30,3 +32,18 @@ class UTCDateTimeField(fields.DateTime):
         if value is None:
             return None
         return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+class TimeZone(Text):
+    """An IANA time zone name such as "Europe/Berlin"."""
+
+    default_error_messages = {"unknown": "Choose a time zone from the list, like Europe/Berlin."}
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_nul=False, validate=validate.Length(max=64), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = super()._deserialize(value, attr, data, **kwargs).strip()
+        if name not in time_zones():
+            raise self.make_error("unknown")
+        return name

@@ -52,11 +52,13 @@ class SessionListArgsSchema(Schema):
 
 
 class PacketItemSchema(Schema):
-    """One entry the client wants to talk about."""
+    """One entry, or one check-in (kind "checkin", with its total), to talk about."""
 
-    entry_id = fields.String(dump_only=True)
+    entry_id = fields.String(dump_only=True, allow_none=True)
+    checkin_id = fields.String(dump_only=True, allow_none=True)
     kind = fields.String(dump_only=True)
     title = fields.String(dump_only=True)
+    total = fields.Integer(dump_only=True, allow_none=True)
 
 
 class PacketSchema(Schema):
@@ -71,7 +73,7 @@ class PacketSchema(Schema):
 
 
 class PacketInputSchema(Schema):
-    """Prepare a packet: the agenda note and the entries to discuss, in order."""
+    """Prepare a packet: the agenda note, the entries and then the check-ins, in order."""
 
     agenda = Text(
         load_default="", validate=validate.Length(max=2000, error="Keep it to 2,000 characters.")
@@ -80,6 +82,12 @@ class PacketInputSchema(Schema):
         Text(allow_nul=False, validate=validate.Length(min=1, max=36)),
         required=True,
         validate=validate.Length(max=50, error="Choose up to 50 entries."),
+    )
+    # After the entries, in this order; a private check-in put here is shared.
+    checkin_ids = fields.List(
+        Text(allow_nul=False, validate=validate.Length(min=1, max=36)),
+        load_default=list,
+        validate=validate.Length(max=20, error="Choose up to 20 check-ins."),
     )
 
 

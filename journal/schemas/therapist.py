@@ -15,6 +15,10 @@ class ClientSchema(Schema):
     unread_count = fields.Integer(dump_only=True)
     last_shared_at = UTCDateTimeField(dump_only=True, allow_none=True)
     next_session_at = UTCDateTimeField(dump_only=True, allow_none=True)
+    alliance_flag = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "The latest shared check-in is low, or fell since the last"},
+    )
 
 
 class SharedEntrySummarySchema(Schema):
@@ -46,12 +50,48 @@ class SharedEntrySchema(Schema):
     expires_at = UTCDateTimeField(dump_only=True, allow_none=True)
 
 
-class DigestItemSchema(Schema):
-    """One thing the client wants to talk about, as the digest shows it."""
+class SharedCheckinSchema(Schema):
+    """A check-in the client shares: the four ratings, their total and the note."""
 
-    entry_id = fields.String(dump_only=True)
+    id = fields.String(dump_only=True)
+    bond = fields.Integer(dump_only=True)
+    goals = fields.Integer(dump_only=True)
+    approach = fields.Integer(dump_only=True)
+    overall = fields.Integer(dump_only=True)
+    total = fields.Integer(dump_only=True)
+    note = fields.String(dump_only=True)
+    created_at = UTCDateTimeField(dump_only=True)
+
+
+class FlagSchema(Schema):
+    """Why a client's alliance may need a conversation (from shared check-ins only)."""
+
+    low = fields.Boolean(dump_only=True)
+    fell = fields.Boolean(dump_only=True)
+    raised = fields.Boolean(dump_only=True)
+    latest = fields.Integer(dump_only=True, allow_none=True)
+    previous = fields.Integer(dump_only=True, allow_none=True)
+
+
+class AllianceSchema(Schema):
+    """A client's flag, and the rule it was raised by: total below low_total, or a fall."""
+
+    flag = fields.Nested(FlagSchema, dump_only=True)
+    low_total = fields.Integer(dump_only=True)
+    fall = fields.Integer(dump_only=True)
+
+
+class DigestItemSchema(Schema):
+    """One thing the client wants to talk about, as the digest shows it.
+
+    An entry has an entry_id; a shared check-in has kind "checkin", a checkin_id and its total.
+    """
+
+    entry_id = fields.String(dump_only=True, allow_none=True)
+    checkin_id = fields.String(dump_only=True, allow_none=True)
     kind = fields.String(dump_only=True)
     title = fields.String(dump_only=True)
+    total = fields.Integer(dump_only=True, allow_none=True)
     unread = fields.Boolean(dump_only=True)
     passage = fields.Boolean(dump_only=True)
     feedback = fields.Function(
@@ -72,3 +112,4 @@ class DigestSchema(Schema):
 
 ClientPageSchema = page_schema(ClientSchema, "ClientPage")
 SharedEntryPageSchema = page_schema(SharedEntrySummarySchema, "SharedEntryPage")
+SharedCheckinPageSchema = page_schema(SharedCheckinSchema, "SharedCheckinPage")

@@ -11,7 +11,7 @@ from journal.services.entries import TABLE as ENTRIES
 from journal.services.keys import cipher_for_user
 from journal.services.pagination import Page, after_cursor, encode_cursor
 
-READS = ("read_entry", "read_packet")
+READS = ("read_entry", "read_packet", "read_checkins")
 
 
 @dataclass
@@ -28,7 +28,7 @@ class AccessView:
 
 
 def reads_of(client: User, *, limit: int = 20, cursor: str | None = None) -> Page:
-    """Reads of the client's entries and packets by others, newest first."""
+    """Reads of the client's entries, packets and check-ins by others, newest first."""
     rows = db.session.execute(
         select(AuditEvent, User.display_name, User.role)
         .outerjoin(User, User.id == AuditEvent.actor_id)

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from journal.errors import AppError, validation_error
 from journal.extensions import db
 from journal.models import DeviceSession, Entry, User, new_id, utcnow
+from journal.models.users import DEFAULT_TIME_ZONE
 from journal.services import audit
 from journal.services.keys import give_user_a_key
 from journal.services.passwords import (
@@ -30,7 +31,9 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register(email: str, password: str, display_name: str, role: str) -> User:
+def register(
+    email: str, password: str, display_name: str, role: str, time_zone: str = DEFAULT_TIME_ZONE
+) -> User:
     """Create an account with its own data key; 422 when the email is taken or the password weak."""
     problem = password_problem(password)
     if problem:
@@ -43,6 +46,7 @@ def register(email: str, password: str, display_name: str, role: str) -> User:
         password_hash=hash_password(password),
         display_name=display_name.strip(),
         role=role,
+        time_zone=time_zone,
     )
     give_user_a_key(user)
     db.session.add(user)
@@ -82,9 +86,14 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
-def update_profile(user: User, display_name: str) -> User:
-    """Change how the account's name is shown."""
-    user.display_name = display_name.strip()
+def update_profile(
+    user: User, display_name: str | None = None, time_zone: str | None = None
+) -> User:
+    """Change how the account's name is shown, or the time zone its times are shown in."""
+    if display_name is not None:
+        user.display_name = display_name.strip()
+    if time_zone is not None:
+        user.time_zone = time_zone
     db.session.commit()
     return user
 

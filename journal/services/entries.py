@@ -30,6 +30,7 @@ class EntryView:
     body: str
     tags: list[str]
     prompt_id: str | None
+    details: dict | None
     created_at: datetime
     updated_at: datetime
     version: int
@@ -50,6 +51,11 @@ def _view(entry: Entry, cipher: FieldCipher) -> EntryView:
         body=cipher.open(TABLE, entry.id, "body", entry.body_sealed),
         tags=json.loads(cipher.open(TABLE, entry.id, "tags", entry.tags_sealed)),
         prompt_id=entry.prompt_id,
+        details=(
+            json.loads(cipher.open(TABLE, entry.id, "details", entry.details_sealed))
+            if entry.details_sealed
+            else None
+        ),
         created_at=entry.created_at,
         updated_at=entry.updated_at,
         version=entry.version,
@@ -103,6 +109,8 @@ def create(user: User, data: dict) -> tuple[EntryView, bool]:
     )
     cipher = cipher_for_user(user)
     _seal(entry, cipher, data["title"], data["body"], data["tags"])
+    if data.get("details"):
+        entry.details_sealed = cipher.seal(TABLE, entry.id, "details", json.dumps(data["details"]))
     db.session.add(entry)
     try:
         db.session.commit()
@@ -138,6 +146,8 @@ def update(user: User, entry_id: str, data: dict) -> EntryView:
         data.get("tags", current.tags),
     )
     entry.kind = data.get("kind", entry.kind)
+    if "body" in data and data["body"] != current.body:
+        entry.details_sealed = None  # the composer's parts no longer match the words
     entry.version += 1
     entry.updated_at = utcnow()
     db.session.commit()
@@ -147,7 +157,7 @@ def update(user: User, entry_id: str, data: dict) -> EntryView:
 def delete(user: User, entry_id: str) -> None:
     """Delete an entry: its text is wiped, only a tombstone id remains."""
     entry = _own(user, entry_id, for_update=True)
-    entry.title_sealed = entry.body_sealed = entry.tags_sealed = None
+    entry.title_sealed = entry.body_sealed = entry.tags_sealed = entry.details_sealed = None
     entry.deleted_at = utcnow()
     # Its shares and packet places go with it: the tombstone keeps no trace of who read it.
     db.session.execute(delete_rows(Share).where(Share.entry_id == entry.id))

@@ -4,12 +4,12 @@ from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import AuditEvent, Entry, User
-from journal.services import audit, sessions
+from journal.services import audit, checkins, sessions
 from journal.services.entries import list_all
 
 
 def export_for(user: User) -> dict:
-    """Collect the user's account, entries, devices and the trail about them; record the export."""
+    """Collect the account, entries, check-ins, devices and the trail about them; record it."""
     events = db.session.scalars(
         select(AuditEvent)
         .where((AuditEvent.owner_id == user.id) | (AuditEvent.actor_id == user.id))
@@ -18,6 +18,7 @@ def export_for(user: User) -> dict:
     document = {
         "account": user,
         "entries": list_all(user),
+        "checkins": checkins.all_of(user),
         "devices": sessions.list_devices(user),
         "events": events,
     }

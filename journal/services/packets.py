@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from journal.errors import AppError, validation_error
 from journal.extensions import db
-from journal.models import Entry, Link, PacketItem, Share, TherapySession, User, utcnow
+from journal.models import Checkin, Entry, Link, PacketItem, Share, TherapySession, User, utcnow
 from journal.services import appointments, audit, sharing
 from journal.services.access import visible_shares
 from journal.services.entries import TABLE as ENTRIES
@@ -17,15 +17,25 @@ SESSIONS = "therapy_sessions"
 OVER = "This session is over; its packet is kept as it was."
 
 
+CHECKIN = "checkin"  # the kind of a packet item that is a check-in, not an entry
+CHECKIN_TITLE = "Check-in"
+
+
 @dataclass
 class PacketItemView:
-    """One thing to talk about."""
+    """One thing to talk about: an entry, or a check-in (kind "checkin", with its total)."""
 
-    entry_id: str
+    entry_id: str | None
     kind: str
     title: str
     unread: bool = False
     passage: bool = False
+    checkin_id: str | None = None
+    total: int | None = None
+
+
+def _checkin_item(checkin: Checkin) -> PacketItemView:
+    return PacketItemView(None, CHECKIN, CHECKIN_TITLE, checkin_id=checkin.id, total=checkin.total)
 
 
 @dataclass
@@ -61,6 +71,18 @@ def _items(session: TherapySession) -> list[PacketItem]:
     )
 
 
+def _checkins(session: TherapySession, *where) -> dict[str, Checkin]:
+    """The check-ins in a session's packet (on its link), by id, in one query."""
+    return {
+        c.id: c
+        for c in db.session.scalars(
+            select(Checkin)
+            .join(PacketItem, PacketItem.checkin_id == Checkin.id)
+            .where(PacketItem.session_id == session.id, Checkin.link_id == session.link_id, *where)
+        )
+    }
+
+
 def for_client(client: User, session_id: str) -> PacketView:
     """The client's own packet for a session: every item, in their order."""
     session, link = appointments.own_session(client, session_id)
@@ -75,18 +97,30 @@ def for_client(client: User, session_id: str) -> PacketView:
             .where(PacketItem.session_id == session.id, Entry.deleted_at.is_(None))
         )
     }
-    items = [
-        PacketItemView(e.id, e.kind, cipher.open(ENTRIES, e.id, "title", e.title_sealed))
-        for item in _items(session)
-        if (e := entries.get(item.entry_id))
-    ]
+    checkins = _checkins(session, Checkin.client_id == client.id)
+    items = []
+    for item in _items(session):
+        if e := entries.get(item.entry_id):
+            title = cipher.open(ENTRIES, e.id, "title", e.title_sealed)
+            items.append(PacketItemView(e.id, e.kind, title))
+        elif c := checkins.get(item.checkin_id):
+            items.append(_checkin_item(c))
     return PacketView(
         session.id, link.id, session.starts_at, session.ends_at, _agenda(client, session), items
     )
 
 
-def prepare(client: User, session_id: str, agenda: str, entry_ids: list[str]) -> PacketView:
-    """Set the agenda note and the entries to discuss, in order; each is shared if it isn't."""
+def prepare(
+    client: User,
+    session_id: str,
+    agenda: str,
+    entry_ids: list[str],
+    checkin_ids: list[str] | tuple = (),
+) -> PacketView:
+    """Set the agenda note, the entries, then the check-ins to discuss, in order.
+
+    Anything not shared with the therapist yet is shared now.
+    """
     session, link = appointments.own_session(client, session_id)
     if link.client_id != client.id:
         raise AppError(403, "wrong_role", "Only the client prepares the packet.")
@@ -103,9 +137,14 @@ def prepare(client: User, session_id: str, agenda: str, entry_ids: list[str]) ->
     )
     if owned != set(entry_ids):
         raise validation_error({"entry_ids": ["Choose from your own entries."]})
+    checkins = _chosen_checkins(client, link, list(checkin_ids))
     for entry_id in entry_ids:
         if not _shared_now(link, entry_id):
             sharing.share(client, entry_id, link.therapist_id)
+    for checkin in checkins:
+        if not checkin.shared:
+            checkin.shared = True
+            audit.record("checkin_shared", actor_id=client.id, owner_id=client.id)
     cipher = cipher_for_user(client)
     session.agenda_sealed = cipher.seal(SESSIONS, session.id, "agenda", agenda) if agenda else None
     db.session.execute(delete(PacketItem).where(PacketItem.session_id == session.id))
@@ -113,8 +152,34 @@ def prepare(client: User, session_id: str, agenda: str, entry_ids: list[str]) ->
         PacketItem(session_id=session.id, entry_id=entry_id, position=n)
         for n, entry_id in enumerate(entry_ids)
     )
+    db.session.add_all(
+        PacketItem(session_id=session.id, checkin_id=checkin.id, position=len(entry_ids) + n)
+        for n, checkin in enumerate(checkins)
+    )
     db.session.commit()
     return for_client(client, session.id)
+
+
+def _chosen_checkins(client: User, link: Link, checkin_ids: list[str]) -> list[Checkin]:
+    """The client's check-ins on this link, in the order given; 422 for anything else."""
+    if len(set(checkin_ids)) != len(checkin_ids):
+        raise validation_error({"checkin_ids": ["Each check-in can be in the packet once."]})
+    if not checkin_ids:
+        return []
+    found = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Checkin).where(
+                Checkin.id.in_(checkin_ids),
+                Checkin.client_id == client.id,
+                Checkin.link_id == link.id,
+            )
+        )
+    }
+    if set(found) != set(checkin_ids):
+        message = "Choose from your check-ins with this therapist."
+        raise validation_error({"checkin_ids": [message]})
+    return [found[checkin_id] for checkin_id in checkin_ids]
 
 
 def _shared_now(link: Link, entry_id: str) -> bool:
@@ -128,7 +193,10 @@ def _shared_now(link: Link, entry_id: str) -> bool:
 
 
 def digest(therapist: User, session_id: str) -> PacketView:
-    """The therapist's two-minute read: feedback about the therapy first, unread marked."""
+    """The therapist's two-minute read: feedback about the therapy first, unread marked.
+
+    Check-ins the client has stopped sharing, like withdrawn entries, are left out.
+    """
     session, link = appointments.own_session(therapist, session_id)
     if link.therapist_id != therapist.id:
         raise AppError(403, "wrong_role", "This is the therapist's view.")
@@ -143,10 +211,14 @@ def digest(therapist: User, session_id: str) -> PacketView:
             .where(PacketItem.session_id == session.id)
         )
     }
+    checkins = _checkins(session, Checkin.shared.is_(True))
     items = []
     for item in _items(session):
+        if item.checkin_id in checkins:
+            items.append(_checkin_item(checkins[item.checkin_id]))
+            continue
         if item.entry_id not in visible:
-            continue  # withdrawn, expired or deleted: the therapist learns nothing of it
+            continue  # withdrawn, expired, deleted or unshared: the therapist learns nothing
         share, entry = visible[item.entry_id]
         passage = share.passage_sealed is not None
         title = "" if passage else cipher.open(ENTRIES, entry.id, "title", entry.title_sealed)

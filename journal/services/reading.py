@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 from journal.errors import not_found
 from journal.extensions import db
 from journal.models import Entry, Link, Share, TherapySession, User, utcnow
-from journal.services import audit
+from journal.services import audit, checkins
 from journal.services.access import share_is_live, visible_shares
 from journal.services.entries import TABLE as ENTRIES
 from journal.services.keys import cipher_for
@@ -26,6 +26,7 @@ class ClientSummary:
     unread_count: int
     last_shared_at: datetime | None
     next_session_at: datetime | None
+    alliance_flag: bool = False  # from shared check-ins only: low, or fell since the last
 
 
 @dataclass
@@ -46,7 +47,10 @@ class SharedEntryView:
 
 
 def clients(therapist: User) -> list[ClientSummary]:
-    """Every client with an active link: unread counts, last share, next session. One query."""
+    """Every client with an active link: unread counts, last share, next session, the flag.
+
+    Two queries, however many clients: the list, and the alliance flags.
+    """
     live = and_(Share.link_id == Link.id, Entry.deleted_at.is_(None), *share_is_live())
     shares = select(Share).join(Entry, Share.entry_id == Entry.id).where(live)
     unread = shares.where(Share.read_at.is_(None)).with_only_columns(func.count())
@@ -54,6 +58,7 @@ def clients(therapist: User) -> list[ClientSummary]:
     upcoming = select(func.min(TherapySession.starts_at)).where(
         TherapySession.link_id == Link.id, TherapySession.ends_at > utcnow()
     )
+    flags = checkins.flags(therapist)
     rows = db.session.execute(
         select(
             User.id,
@@ -67,7 +72,9 @@ def clients(therapist: User) -> list[ClientSummary]:
         .where(Link.therapist_id == therapist.id, Link.status == "active")
         .order_by(User.display_name, User.id)
     )
-    return [ClientSummary(*row) for row in rows]
+    return [
+        ClientSummary(*row, alliance_flag=row[0] in flags and flags[row[0]].raised) for row in rows
+    ]
 
 
 def client_link(therapist: User, client_id: str) -> Link:

@@ -7,7 +7,12 @@ from flask_login import current_user, login_required
 
 from journal.auth import sign_out
 from journal.errors import AppError
-from journal.schemas.auth import ChangePasswordSchema, PasswordSchema, ProfileSchema
+from journal.schemas.auth import (
+    ChangePasswordSchema,
+    PasswordSchema,
+    ProfileSchema,
+    TimeZoneSchema,
+)
 from journal.schemas.export import ExportSchema
 from journal.services import accounts, export, sessions
 from journal.web.forms import form_errors, read_form, require_form, rerender
@@ -45,6 +50,17 @@ def profile():
         return _page(errors, 422)
     accounts.update_profile(current_user, data["display_name"])
     flash("Your name was updated.")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/time-zone")
+def time_zone():
+    """Change the time zone that dates and times are shown and typed in."""
+    data, errors = read_form(TimeZoneSchema)
+    if errors:
+        return _page(errors, 422)
+    accounts.update_profile(current_user, time_zone=data["time_zone"])
+    flash(f"Times now show in {data['time_zone']} time.")
     return redirect(url_for("account.index"))
 
 

@@ -4,10 +4,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from marshmallow import pre_load
 
 from journal.auth import sign_in, sign_out
 from journal.errors import AppError
 from journal.extensions import limiter
+from journal.models.users import DEFAULT_TIME_ZONE, time_zones
 from journal.ratelimits import (
     LOGIN_CODE_PER_ACCOUNT,
     LOGIN_PER_ACCOUNT,
@@ -21,6 +23,16 @@ from journal.web.forms import form_errors, read_form, rerender
 from journal.web.pages import home_for
 
 bp = Blueprint("auth", __name__)
+
+
+class RegisterFormSchema(RegisterSchema):
+    """The register page: a time zone the browser didn't give, or gave wrong, means UTC."""
+
+    @pre_load
+    def _zone_or_utc(self, data, **kwargs):
+        if data.get("time_zone") in time_zones():
+            return data
+        return {**data, "time_zone": DEFAULT_TIME_ZONE}
 
 
 def _safe_next(default: str) -> str:
@@ -38,12 +50,12 @@ def register():
     """Create an account."""
     if request.method == "GET":
         return render_template("auth/register.html", errors={}, form={})
-    data, errors = read_form(RegisterSchema)
+    data, errors = read_form(RegisterFormSchema)
     if errors:
         return rerender("auth/register.html", errors)
     try:
         user = accounts.register(
-            data["email"], data["password"], data["display_name"], data["role"]
+            data["email"], data["password"], data["display_name"], data["role"], data["time_zone"]
         )
     except AppError as error:
         return rerender("auth/register.html", form_errors(error), error.status)

@@ -11,7 +11,8 @@ from journal.auth import role_required
 from journal.errors import AppError, flatten_messages
 from journal.models import KINDS, new_id
 from journal.schemas.entries import EntryEditFormSchema, EntryFormSchema, EntryListArgsSchema
-from journal.services import entries
+from journal.services import entries, feedback
+from journal.web.checkins import invitation_card
 from journal.web.forms import read_form, rerender
 
 bp = Blueprint("journal", __name__, url_prefix="/journal")
@@ -44,6 +45,7 @@ def _home(page, args, errors):
         errors=errors,
         kinds=KINDS,
         prompt=_prompt_of_the_day(),
+        invitation=invitation_card(),
     )
 
 
@@ -56,12 +58,16 @@ def new():
     """Write a new entry; the form carries its own id so a resubmit never duplicates."""
     if request.method == "GET":
         prompt = prompts.get_prompt(request.args.get("prompt", ""))
-        form = {"id": new_id(), "kind": "reflection", "prompt_id": prompt.id if prompt else ""}
-        return render_template("journal/new.html", form=form, errors={}, prompt=prompt, kinds=KINDS)
+        kind = request.args.get("kind") if request.args.get("kind") in KINDS else "reflection"
+        form = {"id": new_id(), "kind": kind, "prompt_id": prompt.id if prompt else ""}
+        return render_template(
+            "journal/new.html", form=form, errors={}, prompt=prompt, kinds=KINDS, **_starters(kind)
+        )
     prompt = prompts.get_prompt(request.form.get("prompt_id", ""))
     data, errors = read_form(EntryFormSchema)
     if errors:
-        return rerender("journal/new.html", errors, prompt=prompt, kinds=KINDS)
+        kind = request.form.get("kind")
+        return rerender("journal/new.html", errors, prompt=prompt, kinds=KINDS, **_starters(kind))
     data["prompt_id"] = prompt.id if prompt else None
     try:
         view, _created = entries.create(current_user, data)
@@ -71,6 +77,11 @@ def new():
         )
     flash("Saved.")
     return redirect(url_for("journal.show", entry_id=view.id))
+
+
+def _starters(kind: str | None) -> dict:
+    """A question for the therapist comes with a few ways to begin it."""
+    return {"starters": feedback.QUESTION_STARTERS if kind == "question" else ()}
 
 
 @bp.get("/<entry_id>")

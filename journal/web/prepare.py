@@ -1,6 +1,6 @@
 """Pages: a client's sessions with one therapist, and the packet prepared for each."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -10,27 +10,28 @@ from journal.auth import role_required
 from journal.errors import AppError, flatten_messages
 from journal.models import utcnow
 from journal.schemas.fields import Text
-from journal.services import appointments, entries, links, packets
+from journal.services import appointments, checkins, entries, links, packets
+from journal.web.dates import from_local
 from journal.web.forms import form_errors, read_form
 
 bp = Blueprint("prepare", __name__)
 
 CHOICES = 50  # the newest entries offered for a packet
+CHECKIN_CHOICES = 10  # and the newest check-ins
 AGENDA = validate.Length(max=2000, error="Keep the note to 2,000 characters or fewer.")
 ORDER = validate.Range(min=1, max=999, error="Use a number from 1 to 999.")
 
 
 class WhenField(fields.DateTime):
-    """A date-time input's value ("2025-06-12T14:00"), read as UTC."""
+    """A date-time input's value ("2025-06-12T14:00"), read in the user's time zone."""
 
     default_error_messages = {"invalid": "Choose a date and a time."}
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            moment = datetime.fromisoformat(str(value))
-        except ValueError as exc:
+            return from_local(datetime.fromisoformat(str(value)))
+        except (ValueError, OverflowError) as exc:  # overflow: year 1 or 9999 moved past the edge
             raise self.make_error("invalid") from exc
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class SessionFormSchema(Schema):
@@ -133,14 +134,16 @@ def _packet_page(session_id: str, errors=None, status=200, form=None, chosen=Non
     view, link = _client_session(session_id)
     offered = entries.list_entries(current_user, limit=CHOICES).items
     listed = {entry.id for entry in offered}
-    extra = [item for item in view.items if item.entry_id not in listed]
-    in_packet = {item.entry_id: n for n, item in enumerate(view.items, start=1)}
+    extra = [i for i in view.items if i.entry_id and i.entry_id not in listed]
+    in_packet = {i.entry_id or i.checkin_id: n for n, i in enumerate(view.items, start=1)}
+    recent = checkins.own(current_user, limit=CHECKIN_CHOICES).items
     return render_template(
         "prepare/packet.html",
         packet=view,
         link=link,
         offered=offered,
         extra=extra,
+        offered_checkins=[c for c in recent if c.therapist_id == link.therapist_id],
         in_packet=in_packet,
         chosen=chosen,
         errors=errors or {},
@@ -156,11 +159,12 @@ def packet(session_id: str):
 
 @bp.post("/prepare/<session_id>")
 def save_packet(session_id: str):
-    """Save the agenda note and the chosen entries in order, sharing any not shared yet."""
+    """Save the agenda note, the chosen entries in order and check-ins, sharing what isn't yet."""
     agenda, chosen, errors = read_packet_form()
+    checkin_ids = list(dict.fromkeys(request.form.getlist("checkin_ids")))
     if not errors:
         try:
-            packets.prepare(current_user, session_id, agenda, chosen)
+            packets.prepare(current_user, session_id, agenda, chosen, checkin_ids=checkin_ids)
         except AppError as error:
             if error.status not in (409, 422):
                 raise
@@ -170,5 +174,5 @@ def save_packet(session_id: str):
             return redirect(url_for("prepare.packet", session_id=session_id))
     else:
         status = 422
-    picked = set(request.form.getlist("entry_ids"))
+    picked = {*request.form.getlist("entry_ids"), *checkin_ids}
     return _packet_page(session_id, errors, status, request.form, picked)

@@ -1,17 +1,20 @@
 """Pages: the therapist's clients, invites, what each client shared, and session digests."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 
 from journal.auth import role_required
+from journal.charts import trend_svg
 from journal.errors import AppError, flatten_messages, not_found
 from journal.schemas.common import ListArgsSchema
-from journal.services import appointments, links, packets, reading
+from journal.services import appointments, checkins, links, packets, reading
+from journal.web.checkins import trend
 from journal.web.forms import read_form
 from journal.web.prepare import SessionFormSchema
 
 bp = Blueprint("therapist", __name__, url_prefix="/therapist")
+CHECKINS = 20  # the latest shared check-ins drawn on a client's page
 
 
 @bp.before_request
@@ -26,6 +29,7 @@ def home():
     return render_template(
         "therapist/home.html",
         clients=reading.clients(current_user),
+        flags=checkins.flags(current_user),
         invites=links.open_invites(current_user),
     )
 
@@ -59,6 +63,7 @@ def _client_page(client_id: str, errors=None, status=200):
         shared, status = None, error.status
         errors.update(error.fields or {})
     upcoming = appointments.next_session(link)
+    shared_checkins = checkins.shared_with(current_user, client_id, limit=CHECKINS).items
     return render_template(
         "therapist/client.html",
         link=link,
@@ -67,9 +72,22 @@ def _client_page(client_id: str, errors=None, status=200):
         digest=packets.digest(current_user, upcoming.id) if upcoming else None,
         shared=shared,
         past=appointments.past(link),
+        **_checkins(link.client, shared_checkins),
         errors=errors,
         form=request.form,
     ), status
+
+
+def _checkins(client, items) -> dict:
+    """The shared check-ins as a chart and a table, with the flag (if any) and why."""
+    points, rows = trend(items)
+    low = current_app.config["ALLIANCE_LOW_TOTAL"]
+    label = f"{client.display_name}'s shared check-ins over time"
+    return {
+        "checkin_chart": trend_svg(points, label=label, threshold=low) if rows else None,
+        "checkin_rows": rows,
+        "checkin_flag": checkins.flag_for([c.total for c in items]),
+    }
 
 
 @bp.get("/clients/<client_id>")

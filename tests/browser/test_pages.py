@@ -11,8 +11,17 @@ import pytest
 from sqlalchemy import select, update
 
 from journal.extensions import db
-from journal.models import TherapySession, User, utcnow
-from journal.services import accounts, appointments, entries, links, packets, reading, sharing
+from journal.models import Checkin, TherapySession, User, utcnow
+from journal.services import (
+    accounts,
+    appointments,
+    checkins,
+    entries,
+    links,
+    packets,
+    reading,
+    sharing,
+)
 from tests.browser.conftest import REQUIRED, register, shoot
 from tests.browser.pages import (
     CLIENT,
@@ -116,6 +125,17 @@ def _sessions(client, link_id, entry_ids):
     return coming, past
 
 
+def _check_ins(client, therapist_id, ratings, shared=True):
+    """Check-ins from three weeks ago on, a few days apart (before the past session ended)."""
+    for n, (bond, goals, approach, overall) in enumerate(ratings):
+        data = {"therapist_id": therapist_id, "bond": bond, "goals": goals, "approach": approach}
+        data |= {"overall": overall, "note": "Felt rushed" if n else "", "shared": shared}
+        made = checkins.create(client, data)
+        when = utcnow() - timedelta(days=21 - 3 * n)
+        db.session.execute(update(Checkin).where(Checkin.id == made.id).values(created_at=when))
+    db.session.commit()
+
+
 def _therapist_of(app, client_email, entry_id):
     """Link the client with Dr Lee, who has read the entry; set up sessions and a spare code."""
     with app.app_context():
@@ -126,6 +146,7 @@ def _therapist_of(app, client_email, entry_id):
         sharing.share(client, entry_id, lee.id, passage="I held back")
         reading.read(lee, client.id, entry_id)
         coming, past = _sessions(client, link.id, [entry_id])
+        _check_ins(client, lee.id, [(9, 9, 8, 9), (7, 6, 8, 7), (8, 8, 8, 8)])
         code = links.create_invite(kim)[1]
         return {"code": code, "link": link.id, "session": coming, "past": past}
 
@@ -143,6 +164,8 @@ def _client_of(app, therapist_email):
         sharing.share(client, passage, therapist.id, passage="I want to go slower.")
         link_id = links.active_link(client.id, therapist.id).id
         _coming, past = _sessions(client, link_id, [whole, feedback, passage])
+        _check_ins(client, therapist.id, [(10, 9, 9, 10), (8, 8, 7, 8)])
+        _check_ins(client, therapist.id, [(1, 1, 1, 1)], shared=False)
         return {"client": client.id, "entry": whole, "passage": passage, "past": past}
 
 

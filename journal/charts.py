@@ -1,0 +1,85 @@
+"""Check-in trends drawn on the server as SVG: no chart library in the browser."""
+
+from datetime import datetime
+
+from markupsafe import Markup, escape
+
+WIDTH, HEIGHT = 320, 180
+LEFT, RIGHT, TOP, BOTTOM = 34, 12, 14, 30
+MAX_TOTAL = 40
+
+
+def _x(index: int, count: int) -> float:
+    if count == 1:
+        return LEFT + (WIDTH - LEFT - RIGHT) / 2
+    return LEFT + index * (WIDTH - LEFT - RIGHT) / (count - 1)
+
+
+def _y(total: float) -> float:
+    return TOP + (1 - total / MAX_TOTAL) * (HEIGHT - TOP - BOTTOM)
+
+
+def _summary(points: list[tuple[datetime, int]]) -> str:
+    if not points:
+        return "No check-ins yet"
+    if len(points) == 1:
+        return f"1 check-in, at {points[0][1]} out of {MAX_TOTAL}"
+    return f"{len(points)} check-ins, from {points[0][1]} to {points[-1][1]} out of {MAX_TOTAL}"
+
+
+def trend_svg(
+    points: list[tuple[datetime, int]],
+    *,
+    label: str,
+    threshold: int | None = None,
+    chart_id: str = "chart",
+) -> Markup:
+    """A line of check-in totals (0-40), oldest to newest, with the flag threshold if given.
+
+    `points` are (moment, total) pairs oldest first; the caller shows the same numbers in a
+    table, so the picture only has to make the shape plain. Give each chart on a page its own
+    `chart_id` (its title and description are found by id).
+    """
+    count = len(points)
+    key = escape(chart_id)
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{key}-title {key}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{key}-title">{escape(label)}</title>',
+        f'<desc id="{key}-desc">{escape(_summary(points))}</desc>',
+    ]
+    for tick in (0, 10, 20, 30, 40):
+        y = _y(tick)
+        parts.append(
+            f'<line class="chart-grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" '
+            f'y2="{y:.1f}"/><text class="chart-axis" x="{LEFT - 6}" y="{y + 4:.1f}" '
+            f'text-anchor="end">{tick}</text>'
+        )
+    if threshold is not None:
+        y = _y(threshold)
+        parts.append(
+            f'<line class="chart-threshold" x1="{LEFT}" y1="{y:.1f}" '
+            f'x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
+        )
+    coords = [(_x(i, count), _y(total)) for i, (_, total) in enumerate(points)]
+    if count > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        parts.append(f'<polyline class="chart-line" points="{path}"/>')
+    for (x, y), (moment, total) in zip(coords, points, strict=True):
+        parts.append(
+            f'<circle class="chart-dot" cx="{x:.1f}" cy="{y:.1f}" r="4">'
+            f"<title>{moment:%-d %b}: {total}</title></circle>"
+        )
+    if count:
+        parts.append(
+            f'<text class="chart-axis" x="{coords[0][0]:.1f}" y="{HEIGHT - 8}" '
+            f'text-anchor="{"middle" if count == 1 else "start"}">'
+            f"{points[0][0]:%-d %b}</text>"
+        )
+    if count > 1:
+        parts.append(
+            f'<text class="chart-axis" x="{coords[-1][0]:.1f}" y="{HEIGHT - 8}" '
+            f'text-anchor="end">{points[-1][0]:%-d %b}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text inside is escaped above

@@ -1,0 +1,256 @@
+"""Alliance check-ins: write one, list one's own, and what a therapist may see of them."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from journal.errors import not_found
+from journal.extensions import db
+from journal.models import Checkin, Link, TherapySession, User, utcnow
+from journal.services import audit
+from journal.services.keys import cipher_for, cipher_for_user
+from journal.services.links import active_link
+from journal.services.pagination import Page, after_cursor, encode_cursor
+
+TABLE = "checkins"
+INVITE_DAYS = 14  # after this, a past session no longer invites a check-in
+
+
+@dataclass
+class CheckinView:
+    """A check-in with its note opened."""
+
+    id: str
+    therapist_id: str
+    bond: int
+    goals: int
+    approach: int
+    overall: int
+    note: str
+    shared: bool
+    created_at: datetime
+
+    @property
+    def total(self) -> int:
+        return self.bond + self.goals + self.approach + self.overall
+
+
+@dataclass
+class Flag:
+    """Whether a client's alliance needs a conversation, and why."""
+
+    low: bool
+    fell: bool
+    latest: int | None
+    previous: int | None
+
+    @property
+    def raised(self) -> bool:
+        return self.low or self.fell
+
+
+def _view(row: Checkin, link: Link, owner: User) -> CheckinView:
+    cipher = cipher_for(owner.id, owner.wrapped_key, owner.key_version)
+    note = cipher.open(TABLE, row.id, "note", row.note_sealed) if row.note_sealed else ""
+    return CheckinView(
+        row.id,
+        link.therapist_id,
+        row.bond,
+        row.goals,
+        row.approach,
+        row.overall,
+        note,
+        row.shared,
+        row.created_at,
+    )
+
+
+def create(client: User, data: dict) -> CheckinView:
+    """Record a check-in about the work with one linked therapist, shared or kept private."""
+    link = active_link(client.id, data["therapist_id"])
+    if link is None:
+        raise not_found()
+    row = Checkin(
+        client_id=client.id,
+        link_id=link.id,
+        shared=data["shared"],
+        **{scale: data[scale] for scale in ("bond", "goals", "approach", "overall")},
+    )
+    db.session.add(row)
+    db.session.flush()
+    if data.get("note"):
+        row.note_sealed = cipher_for_user(client).seal(TABLE, row.id, "note", data["note"])
+    audit.record(
+        "checkin_shared" if row.shared else "checkin", actor_id=client.id, owner_id=client.id
+    )
+    db.session.commit()
+    return _view(row, link, client)
+
+
+def _own(client: User, checkin_id: str) -> tuple[Checkin, Link]:
+    found = db.session.execute(
+        select(Checkin, Link)
+        .join(Link, Checkin.link_id == Link.id)
+        .where(Checkin.id == checkin_id, Checkin.client_id == client.id)
+    ).first()
+    if found is None:
+        raise not_found()
+    return found
+
+
+def set_shared(client: User, checkin_id: str, shared: bool) -> CheckinView:
+    """Share one of the client's check-ins (over an active link) or stop sharing it."""
+    row, link = _own(client, checkin_id)
+    if shared and link.status != "active":
+        raise not_found()  # the link has ended: there is no one to share it with
+    if row.shared != shared:
+        row.shared = shared
+        action = "checkin_shared" if shared else "checkin_unshared"
+        audit.record(action, actor_id=client.id, owner_id=client.id)
+        db.session.commit()
+    return _view(row, link, client)
+
+
+def _client_link(therapist: User, client_id: str) -> Link:
+    link = active_link(client_id, therapist.id)
+    if link is None:
+        raise not_found()
+    return link
+
+
+def _page(query, owner: User, limit: int, cursor: str | None) -> Page:
+    rows = db.session.execute(
+        query.where(after_cursor(Checkin.created_at, Checkin.id, cursor))
+        .order_by(Checkin.created_at.desc(), Checkin.id.desc())
+        .limit(limit + 1)
+    ).all()
+    items = [_view(row, link, owner) for row, link in rows[:limit]]
+    more = len(rows) > limit
+    return Page(items, encode_cursor(items[-1].created_at, items[-1].id) if more else None)
+
+
+def own(client: User, *, limit: int = 20, cursor: str | None = None) -> Page:
+    """The client's own check-ins, newest first."""
+    query = select(Checkin, Link).join(Link).where(Checkin.client_id == client.id)
+    return _page(query, client, limit, cursor)
+
+
+def shared_with(
+    therapist: User, client_id: str, *, limit: int = 20, cursor: str | None = None
+) -> Page:
+    """The check-ins a client shared with this therapist (over the active link), newest first."""
+    link = _client_link(therapist, client_id)
+    client = db.session.get(User, link.client_id)
+    page = _page(
+        select(Checkin, Link)
+        .join(Link)
+        .where(Checkin.link_id == link.id, Checkin.shared.is_(True)),
+        client,
+        limit,
+        cursor,
+    )
+    audit.record("read_checkins", actor_id=therapist.id, owner_id=client.id)
+    db.session.commit()
+    return page
+
+
+def all_of(client: User) -> list[CheckinView]:
+    """Every check-in the client made, oldest first (for the export)."""
+    rows = db.session.execute(
+        select(Checkin, Link)
+        .join(Link, Checkin.link_id == Link.id)
+        .where(Checkin.client_id == client.id)
+        .order_by(Checkin.created_at, Checkin.id)
+    )
+    return [_view(row, link, client) for row, link in rows]
+
+
+def alliance(therapist: User, client_id: str) -> Flag:
+    """One linked client's flag from their two latest shared check-ins (a logged read)."""
+    link = _client_link(therapist, client_id)
+    totals = db.session.scalars(
+        select(Checkin.bond + Checkin.goals + Checkin.approach + Checkin.overall)
+        .where(Checkin.link_id == link.id, Checkin.shared.is_(True))
+        .order_by(Checkin.created_at.desc(), Checkin.id.desc())
+        .limit(2)
+    ).all()
+    audit.record("read_checkins", actor_id=therapist.id, owner_id=link.client_id)
+    db.session.commit()
+    return flag_for(list(totals))
+
+
+def rule() -> dict[str, int]:
+    """The flag's settings: a total below `low_total`, or a fall of at least `fall`."""
+    cfg = current_app.config
+    return {"low_total": cfg["ALLIANCE_LOW_TOTAL"], "fall": cfg["ALLIANCE_FALL"]}
+
+
+def flag_for(totals_newest_first: list[int]) -> Flag:
+    """Apply the rule: low total, or a fall since the previous shared check-in."""
+    settings = rule()
+    latest = totals_newest_first[0] if totals_newest_first else None
+    previous = totals_newest_first[1] if len(totals_newest_first) > 1 else None
+    low = latest is not None and latest < settings["low_total"]
+    fell = previous is not None and previous - latest >= settings["fall"]
+    return Flag(low, fell, latest, previous)
+
+
+def flags(therapist: User) -> dict[str, Flag]:
+    """Each linked client's flag from their two latest shared check-ins, in one query."""
+    total = Checkin.bond + Checkin.goals + Checkin.approach + Checkin.overall
+    rank = func.row_number().over(
+        partition_by=Checkin.link_id, order_by=(Checkin.created_at.desc(), Checkin.id.desc())
+    )
+    latest = (
+        select(Link.client_id, total.label("total"), rank.label("n"))
+        .join(Link, Checkin.link_id == Link.id)
+        .where(Link.therapist_id == therapist.id, Link.status == "active", Checkin.shared.is_(True))
+        .subquery()
+    )
+    totals: dict[str, list[int]] = {}
+    for client_id, value, _ in db.session.execute(
+        select(latest).where(latest.c.n <= 2).order_by(latest.c.client_id, latest.c.n)
+    ):
+        totals.setdefault(client_id, []).append(value)
+    return {client_id: flag_for(values) for client_id, values in totals.items()}
+
+
+def invitation(client: User) -> TherapySession | None:
+    """The latest session that ended lately with no check-in since and no "not now": or None."""
+    now = utcnow()
+    later = (
+        select(Checkin.id)
+        .where(
+            Checkin.link_id == TherapySession.link_id, Checkin.created_at >= TherapySession.ends_at
+        )
+        .exists()
+    )
+    return db.session.scalar(
+        select(TherapySession)
+        .join(Link, TherapySession.link_id == Link.id)
+        .where(
+            Link.client_id == client.id,
+            Link.status == "active",
+            TherapySession.ends_at <= now,
+            TherapySession.ends_at > now - timedelta(days=INVITE_DAYS),
+            TherapySession.checkin_invite_closed_at.is_(None),
+            ~later,
+        )
+        .order_by(TherapySession.ends_at.desc())
+        .limit(1)
+    )
+
+
+def close_invitation(client: User, session_id: str) -> None:
+    """ "Not now": the invitation for that session does not come back."""
+    session = db.session.scalar(
+        select(TherapySession)
+        .join(Link, TherapySession.link_id == Link.id)
+        .where(TherapySession.id == session_id, Link.client_id == client.id)
+    )
+    if session is None:
+        raise not_found()
+    session.checkin_invite_closed_at = utcnow()
+    db.session.commit()

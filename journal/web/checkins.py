@@ -1,0 +1,143 @@
+"""Pages: the client's alliance check-ins (write one, see the trend) and the quiet invitation."""
+
+from types import SimpleNamespace
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
+
+from journal.auth import role_required
+from journal.charts import trend_svg
+from journal.errors import AppError, flatten_messages
+from journal.schemas.common import ListArgsSchema
+from journal.schemas.fields import Text
+from journal.services import checkins, links
+from journal.web.dates import user_zone
+from journal.web.forms import read_form, rerender
+
+bp = Blueprint("checkins", __name__, url_prefix="/checkins")
+
+RATING = "Choose a number from 0 to 10."
+# Our own words for the four ratings (question, what 0 means, what 10 means).
+QUESTIONS = {
+    "bond": ("How connected did you feel with your therapist?", "not at all", "completely"),
+    "goals": ("How much did you work on what matters to you?", "not at all", "completely"),
+    "approach": ("How well does the way you work together suit you?", "not at all", "completely"),
+    "overall": ("All in all, how was this session for you?", "not good at all", "really good"),
+}
+HEADINGS = {"bond": "Connection", "goals": "Goals", "approach": "Approach", "overall": "Overall"}
+
+
+def _rating():
+    return fields.Integer(
+        required=True,
+        validate=validate.Range(min=0, max=10, error=RATING),
+        error_messages={"required": RATING, "invalid": RATING},
+    )
+
+
+class CheckinFormSchema(Schema):
+    """The check-in form: with whom, four ratings, a note, and shared or kept private."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    therapist_id = Text(
+        required=True,
+        allow_nul=False,
+        validate=validate.Length(max=36),
+        error_messages={"required": "Choose which therapist this is about."},
+    )
+    bond = _rating()
+    goals = _rating()
+    approach = _rating()
+    overall = _rating()
+    note = Text(
+        load_default="",
+        validate=validate.Length(max=2000, error="Keep the note to 2,000 characters or fewer."),
+    )
+    share = fields.String(
+        load_default="private",
+        validate=validate.OneOf(("private", "shared"), error="Choose to share it or keep it."),
+    )
+
+    @pre_load
+    def _drop_blanks(self, data, **kwargs):
+        return {name: value for name, value in data.items() if str(value).strip()}
+
+    @post_load
+    def _shared(self, data, **kwargs):
+        data["shared"] = data.pop("share") == "shared"
+        return data
+
+
+def trend(items: list) -> tuple:
+    """The chart's points (the viewer's clock, oldest first) and the same check-ins as rows."""
+    rows = list(reversed(items))
+    zone = user_zone()
+    return [(c.created_at.astimezone(zone), c.total) for c in rows], rows
+
+
+def invitation_card() -> SimpleNamespace | None:
+    """The session that invites a check-in now, with its therapist: or None."""
+    session = checkins.invitation(current_user)
+    if session is None:
+        return None
+    return SimpleNamespace(session=session, link=links.own_link(current_user, session.link_id))
+
+
+@bp.before_request
+@role_required("client")
+def clients_only():
+    """Check-ins are the client's."""
+
+
+@bp.get("")
+def index():
+    """Show the check-ins over time: a chart drawn here, and a table with the same numbers."""
+    links_made = links.links_of(current_user, active_only=False)
+    names = {k.therapist_id: k.therapist.display_name for k in links_made}
+    try:
+        args = ListArgsSchema().load(request.args.to_dict())
+        page, errors, status = checkins.own(current_user, **args), {}, 200
+    except ValidationError as error:
+        page, errors, status = None, flatten_messages(error.messages), 422
+    except AppError as error:  # a damaged cursor
+        page, errors, status = None, error.fields or {}, error.status
+    points, rows = trend(page.items if page else [])
+    chart = trend_svg(points, label="Your check-ins over time") if page and rows else None
+    return render_template(
+        "checkins/index.html", page=page, rows=rows, chart=chart, names=names, errors=errors
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Check in on how the work feels: four ratings, a note, shared or kept private."""
+    therapists = [link.therapist for link in links.links_of(current_user)]
+    context = {"therapists": therapists, "questions": QUESTIONS}
+    if request.method == "GET":
+        chosen = request.args.get("therapist") or (therapists[0].id if therapists else "")
+        form = {"therapist_id": chosen, "share": "private"}
+        return render_template("checkins/new.html", form=form, errors={}, **context)
+    data, errors = read_form(CheckinFormSchema)
+    if data and data["therapist_id"] not in {t.id for t in therapists}:
+        errors = {"therapist_id": ["Choose one of the therapists you're linked with."]}
+    if errors:
+        return rerender("checkins/new.html", errors, **context)
+    view = checkins.create(current_user, data)
+    name = next(t.display_name for t in therapists if t.id == view.therapist_id)
+    flash(
+        f"Thank you. {name} can see this check-in."
+        if view.shared
+        else "Thank you. This check-in is just for you."
+    )
+    return redirect(url_for("checkins.index"))
+
+
+@bp.post("/invitation/<session_id>/close")
+def close_invitation(session_id: str):
+    """ "Not now": the invitation for that session goes away and does not come back."""
+    checkins.close_invitation(current_user, session_id)
+    flash("Alright. You can check in any time from your journal.")
+    return redirect(url_for("journal.home"))

@@ -1,0 +1,53 @@
+"""Dates and times on pages: shown and typed in the signed-in user's time zone, stored in UTC."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, has_request_context
+from flask_login import current_user
+
+from journal.models.users import DEFAULT_TIME_ZONE, time_zones
+
+
+def zone_name() -> str:
+    """The signed-in user's IANA time zone name; UTC for everyone else."""
+    if has_request_context() and current_user.is_authenticated:
+        return current_user.time_zone
+    return DEFAULT_TIME_ZONE
+
+
+def user_zone() -> ZoneInfo:
+    """The signed-in user's time zone."""
+    return ZoneInfo(zone_name())
+
+
+def localtime(moment: datetime, fmt: str = "%-d %b %Y") -> str:
+    """Format an aware UTC moment as the user's clock shows it; %Z is "CET", or "UTC-03"."""
+    try:
+        local = moment.astimezone(user_zone())
+    except OverflowError:  # the very edge of year 1 or 9999: UTC is still true
+        local = moment
+    abbreviation = local.tzname() or ""
+    # Many zones have no letters, only an offset ("-03"): say whose offset it is.
+    if abbreviation.startswith(("+", "-")):
+        abbreviation = f"UTC{abbreviation}"
+    return local.strftime(fmt.replace("%Z", abbreviation))
+
+
+def from_local(moment: datetime) -> datetime:
+    """Read a naive wall-clock time in the user's zone (an aware one as is) as UTC."""
+    if moment.tzinfo is None:
+        # fold=0: a time that happens twice when clocks go back means the first one.
+        moment = moment.replace(tzinfo=user_zone())
+    return moment.astimezone(UTC)
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """Every time zone as (value, label) for a select, sorted by name."""
+    return [(name, name.replace("_", " ")) for name in sorted(time_zones())]
+
+
+def register_dates(app: Flask) -> None:
+    """Give templates the `localtime` filter and the user's zone name."""
+    app.add_template_filter(localtime)
+    app.jinja_env.globals.update(zone_name=zone_name, zone_choices=zone_choices)

@@ -1,0 +1,116 @@
+"""Pages: the "what isn't working" composer, its preview, and saving it as private feedback."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
+
+from journal.auth import role_required
+from journal.errors import AppError, flatten_messages
+from journal.models import new_id
+from journal.schemas.entries import TITLE
+from journal.schemas.fields import Text
+from journal.services import entries, feedback
+
+bp = Blueprint("feedback", __name__, url_prefix="/feedback")
+
+LONG = validate.Length(max=8000, error="Keep this to 8,000 characters or fewer.")
+SCALE = "Choose a number from 0 to 10, or leave it empty."
+
+
+class ComposerFormSchema(Schema):
+    """The composer's parts: only "what isn't working" is needed, the rest helps."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.UUID(load_default=None, error_messages={"invalid_uuid": "Please start again."})
+    what = Text(
+        required=True,
+        validate=LONG,
+        error_messages={"required": "Write a few words about what isn't working. One is enough."},
+    )
+    instead = Text(load_default="", validate=LONG)
+    topics = fields.List(
+        fields.String(validate=validate.OneOf(feedback.TOPICS, error="Choose from the list.")),
+        load_default=list,
+    )
+    difficulty = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=0, max=10, error=SCALE),
+        error_messages={"invalid": SCALE},
+    )
+    raise_how = fields.String(
+        load_default=None,
+        validate=validate.OneOf(feedback.RAISE, error="Choose one of the three ways."),
+    )
+    title = Text(load_default="", validate=TITLE)
+
+    @pre_load
+    def _drop_blanks(self, data, **kwargs):
+        return {k: v for k, v in data.items() if k == "topics" or str(v).strip()}
+
+    @post_load
+    def _topics_in_order(self, data, **kwargs):
+        data["topics"] = [t for t in feedback.TOPICS if t in data["topics"]]
+        return data
+
+
+def _posted() -> dict:
+    """What the form sent, with the topic checkboxes as a list."""
+    return {**request.form.to_dict(), "topics": request.form.getlist("topics")}
+
+
+def _composer(values: dict, errors: dict, status: int = 200):
+    return render_template(
+        "feedback/compose.html", form=values, errors=errors, feedback=feedback
+    ), status
+
+
+def _read() -> tuple[dict | None, dict]:
+    try:
+        return ComposerFormSchema().load(_posted()), {}
+    except ValidationError as error:
+        return None, flatten_messages(error.messages)
+
+
+@bp.before_request
+@role_required("client")
+def clients_only():
+    """The composer is for clients."""
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Show the composer: empty with a fresh id, or (posted back from the preview) as it was."""
+    if request.method == "GET":
+        return _composer({"id": new_id(), "topics": []}, {})
+    return _composer(_posted(), {})
+
+
+@bp.post("/preview")
+def preview():
+    """Show exactly what the therapist would read, with the parts kept for saving or changing."""
+    data, errors = _read()
+    if errors:
+        return _composer(_posted(), errors, 422)
+    composed = feedback.compose(data)
+    return render_template(
+        "feedback/preview.html", form=_posted(), composed=composed, feedback=feedback
+    )
+
+
+@bp.post("")
+def save():
+    """Save the composed feedback as a private entry; a repeated click finds the same one."""
+    data, errors = _read()
+    if errors:
+        return _composer(_posted(), errors, 422)
+    composed = feedback.compose(data)
+    entry = {"id": data["id"], "kind": "feedback", "tags": [], "prompt_id": None, **composed}
+    try:
+        view, _created = entries.create(current_user, entry)
+    except AppError as error:  # the same id was used elsewhere, or deleted since
+        form = {**_posted(), "id": new_id()}
+        return _composer(form, {"_form": [error.message]}, error.status)
+    flash("Saved as private feedback. Only you can read it until you choose to share it.")
+    return redirect(url_for("journal.show", entry_id=view.id))

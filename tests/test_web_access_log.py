@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from journal.extensions import db
 from journal.models import AuditEvent, utcnow
-from journal.services import entries, packets
+from journal.services import checkins, entries, packets
 from tests.test_web_links import _user, link_up, pair, read, schedule, share, text_of
 
 __all__ = ["pair"]  # the fixture, imported for this module's tests
@@ -101,3 +101,24 @@ def test_for_signed_in_clients_only(api, api_as):
     assert api_as("therapist").client.get("/access-log").status_code == 403
     response = api.client.get("/access-log")
     assert response.status_code == 302 and response.headers["Location"] == "/login?next=/access-log"
+
+
+def test_a_look_at_shared_check_ins_is_named_as_such(app, pair):
+    """A therapist reading shared check-ins shows as that, not as a deleted entry."""
+    with app.app_context():
+        client, therapist = _user(pair.client.user), _user(pair.therapist.user)
+        checkins.create(
+            client,
+            {
+                "therapist_id": therapist.id,
+                "bond": 7,
+                "goals": 7,
+                "approach": 7,
+                "overall": 7,
+                "note": "",
+                "shared": True,
+            },
+        )
+        checkins.shared_with(therapist, client.id)
+    text = text_of(pair.client.client.get("/access-log"))
+    assert "looked at the check-ins you shared" in text and "since deleted" not in text

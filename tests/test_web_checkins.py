@@ -243,6 +243,13 @@ def test_after_a_session_the_journal_invites_a_check_in(app, pair):
     assert f'action="/checkins/invitation/{session_id}/close"' in card and "Not now" in card
 
 
+def test_the_invitation_is_shown_once(app, pair):
+    """Seen once, it does not come back: a quiet nudge, never a nag."""
+    ended(app, pair)
+    assert invited(pair)
+    assert not invited(pair)
+
+
 def test_not_now_closes_it_for_good(app, pair):
     session_id = ended(app, pair)
     response = pair.client.form(f"/checkins/invitation/{session_id}/close")

@@ -79,10 +79,14 @@ def trend(items: list) -> tuple:
 
 
 def invitation_card() -> SimpleNamespace | None:
-    """The session that invites a check-in now, with its therapist: or None."""
+    """The session that invites a check-in now, with its therapist: or None.
+
+    The invitation is shown once: seeing it counts as "not now", so it never nags.
+    """
     session = checkins.invitation(current_user)
     if session is None:
         return None
+    checkins.close_invitation(current_user, session.id)
     return SimpleNamespace(session=session, link=links.own_link(current_user, session.link_id))
 
 

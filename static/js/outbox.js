@@ -6,6 +6,7 @@ import * as drafts from "./drafts.js";
 
 const RETRY_MS = 30_000;
 let running = null;
+let again = false;
 
 export function owner() {
   const meta = document.querySelector('meta[name="journal-user"]');
@@ -97,11 +98,20 @@ async function sendAll() {
 }
 
 export function flush() {
-  // One sender per page; Web Locks keep two tabs from sending the same draft at once.
-  running ||= (async () => {
+  // A flush asked for while one runs makes that run go round once more, so a draft saved a
+  // moment after the run began is not left waiting for the next timer.
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
     try {
-      if (navigator.locks) await navigator.locks.request("journal-outbox", sendAll);
-      else await sendAll();
+      do {
+        again = false;
+        // Web Locks keep two tabs from sending the same draft at once.
+        if (navigator.locks) await navigator.locks.request("journal-outbox", sendAll);
+        else await sendAll();
+      } while (again);
     } finally {
       running = null;
     }

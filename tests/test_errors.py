@@ -162,7 +162,7 @@ def test_api_500_rolls_back_and_hides_the_traceback(
     def half_done(user, display_name):
         user.display_name = "HALF-WRITTEN"
         db.session.flush()
-        raise RuntimeError("secret internals: /work/main/journal")
+        raise RuntimeError("secret internals: journal/services/accounts.py")
 
     monkeypatch.setattr("journal.services.accounts.update_profile", half_done)
     user_id, seen = client_api.user.id, []

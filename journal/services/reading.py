@@ -26,7 +26,12 @@ class ClientSummary:
     unread_count: int
     last_shared_at: datetime | None
     next_session_at: datetime | None
-    alliance_flag: bool = False  # from shared check-ins only: low, or fell since the last
+    alliance: "checkins.Flag | None" = None  # from shared check-ins only
+
+    @property
+    def alliance_flag(self) -> bool:
+        """Whether the latest shared check-in is low, or fell since the one before."""
+        return self.alliance is not None and self.alliance.raised
 
 
 @dataclass
@@ -72,9 +77,7 @@ def clients(therapist: User) -> list[ClientSummary]:
         .where(Link.therapist_id == therapist.id, Link.status == "active")
         .order_by(User.display_name, User.id)
     )
-    return [
-        ClientSummary(*row, alliance_flag=row[0] in flags and flags[row[0]].raised) for row in rows
-    ]
+    return [ClientSummary(*row, alliance=flags.get(row[0])) for row in rows]
 
 
 def client_link(therapist: User, client_id: str) -> Link:

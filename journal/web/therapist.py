@@ -29,7 +29,6 @@ def home():
     return render_template(
         "therapist/home.html",
         clients=reading.clients(current_user),
-        flags=checkins.flags(current_user),
         invites=links.open_invites(current_user),
     )
 

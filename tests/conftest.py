@@ -65,6 +65,13 @@ def client(app):
 
 
 @pytest.fixture
+def ctx(app):
+    """One app context for the whole test, as the services expect."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
 def runner(app):
     """A runner for the flask commands."""
     return app.test_cli_runner()

@@ -23,13 +23,6 @@ from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def ctx(app):
-    """One app context for the whole test, as the services expect."""
-    with app.app_context():
-        yield
-
-
-@pytest.fixture
 def world(ctx, make_user, make_entry):
     """Ada shares two entries with Dr Kim and one with Dr Lee; Bo shares with Dr Kim."""
     ada, bo = make_user("client", name="Ada"), make_user("client", name="Bo")

@@ -18,13 +18,6 @@ CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV
 
 
 @pytest.fixture
-def ctx(app):
-    """One app context for the whole test, as the services expect."""
-    with app.app_context():
-        yield
-
-
-@pytest.fixture
 def people(make_user):
     """A client, a second client and two therapists."""
     return {

@@ -14,13 +14,6 @@ AGENDA = "Start with the argument on Sunday, please."
 
 
 @pytest.fixture
-def ctx(app):
-    """One app context for the whole test, as the services expect."""
-    with app.app_context():
-        yield
-
-
-@pytest.fixture
 def world(ctx, make_user, make_entry):
     """Ada linked to Dr Kim with a session in two days; a stranger linked to Dr Lee."""
     client, stranger = make_user("client", name="Ada"), make_user("client", name="Bo")

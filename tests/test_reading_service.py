@@ -14,13 +14,6 @@ BODY = "The walk home was quiet. I noticed I was angry, and that it passed."
 
 
 @pytest.fixture
-def ctx(app):
-    """One app context for the whole test, as the services expect."""
-    with app.app_context():
-        yield
-
-
-@pytest.fixture
 def world(ctx, make_user, make_entry):
     """Dr Kim with two clients (Ada, Cy); Dr Lee linked to Ada too; entries of Ada's."""
     ada, cy = make_user("client", name="Ada"), make_user("client", name="Cy")

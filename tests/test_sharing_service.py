@@ -16,13 +16,6 @@ PASSAGE = "I told my sister about the job."
 
 
 @pytest.fixture
-def ctx(app):
-    """One app context for the whole test, as the services expect."""
-    with app.app_context():
-        yield
-
-
-@pytest.fixture
 def world(ctx, make_user, make_entry):
     """A client linked to two therapists, a stranger, and one entry of the client's."""
     client, stranger = make_user("client", name="Ada"), make_user("client")

@@ -1,12 +1,13 @@
 """Per-user time zones: chosen at sign-up or on the account page; times shown and typed in them."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select, text
 
 from journal.extensions import db
 from journal.models import Share, TherapySession, User
+from journal.prompts import prompt_of_the_day
 from journal.services import accounts, appointments
 from journal.web.dates import localtime, zone_name
 from tests.conftest import PASSWORD
@@ -212,6 +213,25 @@ def test_journal_dates_are_the_day_on_the_users_clock(
         page = text_of(me.client.get(path))
         assert f'<time datetime="2026-11-26T23:30:00Z">{day}</time>' in page
         assert other_day not in page
+
+
+@pytest.mark.parametrize(("zone", "local_day"), [("UTC", 0), ("Pacific/Auckland", 1)])
+def test_the_prompt_of_the_day_turns_at_the_users_midnight(
+    app, api_as, monkeypatch, zone, local_day
+):
+    me = api_as("client")
+    set_zone(me, zone)
+    # A late evening in UTC after which this user's prompt changes, so the test can tell the days.
+    day = next(
+        date(2026, 11, 1) + timedelta(days=n)
+        for n in range(60)
+        if prompt_of_the_day(date(2026, 11, 1) + timedelta(days=n), me.user.id)
+        != prompt_of_the_day(date(2026, 11, 2) + timedelta(days=n), me.user.id)
+    )
+    evening = datetime.combine(day, time(23, 30), tzinfo=UTC)  # already tomorrow in Auckland
+    monkeypatch.setattr("journal.web.dates.utcnow", lambda: evening)
+    expected = prompt_of_the_day(day + timedelta(days=local_day), me.user.id)
+    assert f'href="/journal/new?prompt={expected.id}"' in text_of(me.client.get("/journal"))
 
 
 def test_therapists_client_page_shows_the_therapists_clock(app, pair):

@@ -1,11 +1,12 @@
 """Dates and times on pages: shown and typed in the signed-in user's time zone, stored in UTC."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, has_request_context
 from flask_login import current_user
 
+from journal.models import utcnow
 from journal.models.users import DEFAULT_TIME_ZONE, time_zones
 
 
@@ -19,6 +20,11 @@ def zone_name() -> str:
 def user_zone() -> ZoneInfo:
     """The signed-in user's time zone."""
     return ZoneInfo(zone_name())
+
+
+def today() -> date:
+    """Today's date on the signed-in user's calendar, which need not be the server's."""
+    return utcnow().astimezone(user_zone()).date()
 
 
 def localtime(moment: datetime, fmt: str = "%-d %b %Y") -> str:

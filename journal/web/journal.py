@@ -1,7 +1,5 @@
 """Pages: the client's private journal and the prompt library."""
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -13,6 +11,7 @@ from journal.models import KINDS, new_id
 from journal.schemas.entries import EntryEditFormSchema, EntryFormSchema, EntryListArgsSchema
 from journal.services import entries, feedback
 from journal.web.checkins import invitation_card
+from journal.web.dates import today
 from journal.web.forms import read_form, rerender
 
 bp = Blueprint("journal", __name__, url_prefix="/journal")
@@ -50,7 +49,7 @@ def _home(page, args, errors):
 
 
 def _prompt_of_the_day():
-    return prompts.prompt_of_the_day(date.today(), salt=current_user.id)
+    return prompts.prompt_of_the_day(today(), salt=current_user.id)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -83,6 +83,21 @@ def test_many_check_ins_chart_and_table_agree_oldest_first(app, pair):
     assert text.count("<td>Dr Lee</td>") == 6 and text.count("<td>Only you</td>") == 1
 
 
+def test_each_therapist_has_a_trend_of_its_own(app, pair, make_user):
+    """Check-ins about two relationships are two lines, not one mixed line; the latest first."""
+    kim = make_user("therapist", name="Dr Kim")
+    link_up(app, pair.client.user, kim)
+    series(app, pair.client.user, pair.therapist.user, [30, 34])
+    check_in(app, pair.client.user, kim, (2, 2, 2, 2), shared=False)
+    text = text_of(pair.client.client.get("/checkins"))
+    sections = text.split("<section")[1:]
+    headings = [re.search(r"<h2[^>]*>([^<]*)</h2>", s)[1] for s in sections]
+    assert headings == ["Over time, with Dr Kim", "Over time, with Dr Lee"]
+    assert [chart_and_table(s)[0] for s in sections] == [[8], [30, 34]]
+    assert [chart_and_table(s)[1] for s in sections] == [[8], [30, 34]]
+    assert len(set(re.findall(r'id="([^"]+)"', text))) == len(re.findall(r'id="', text))
+
+
 def test_older_check_ins_page_back_and_bad_paging_is_422(app, pair):
     series(app, pair.client.user, pair.therapist.user, [10, 20, 30])
     first = text_of(pair.client.client.get("/checkins?limit=2"))

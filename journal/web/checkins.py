@@ -78,6 +78,22 @@ def trend(items: list) -> tuple:
     return [(c.created_at.astimezone(zone), c.total) for c in rows], rows
 
 
+def trends_by_therapist(items: list, names: dict[str, str]) -> list[SimpleNamespace]:
+    """One chart and table per therapist, the most recent first: totals about different
+    relationships don't belong on one line."""
+    groups: dict[str, list] = {}
+    for item in items:  # newest first, so the first group is the latest relationship
+        groups.setdefault(item.therapist_id, []).append(item)
+    trends = []
+    for number, (therapist_id, group) in enumerate(groups.items(), start=1):
+        name = names.get(therapist_id, "a past therapist")
+        points, rows = trend(group)
+        label = f"Your check-ins about the work with {name}, over time"
+        chart = trend_svg(points, label=label, chart_id=f"chart-{number}")
+        trends.append(SimpleNamespace(name=name, chart=chart, rows=rows, key=f"trend-{number}"))
+    return trends
+
+
 def invitation_card() -> SimpleNamespace | None:
     """The session that invites a check-in now, with its therapist: or None.
 
@@ -108,10 +124,9 @@ def index():
         page, errors, status = None, flatten_messages(error.messages), 422
     except AppError as error:  # a damaged cursor
         page, errors, status = None, error.fields or {}, error.status
-    points, rows = trend(page.items if page else [])
-    chart = trend_svg(points, label="Your check-ins over time") if page and rows else None
+    trends = trends_by_therapist(page.items if page else [], names)
     return render_template(
-        "checkins/index.html", page=page, rows=rows, chart=chart, names=names, errors=errors
+        "checkins/index.html", page=page, trends=trends, names=names, errors=errors
     ), status
 
 

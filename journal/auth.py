@@ -1,6 +1,7 @@
 """Who is signed in: Flask-Login fed by server-side session records, and role checks."""
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_login import current_user
@@ -36,7 +37,18 @@ def _unauthorized():
     """Answer 401 in JSON for the API; send people to the sign-in page."""
     if request.path.startswith("/api/"):
         raise AppError(401, *CODES[401])
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return redirect(url_for("auth.login", next=_return_to()))
+
+
+def _return_to() -> str | None:
+    """Where to come back after signing in: this page, or, for a form that was sent, the page it
+    was sent from (the address a form posts to can't be opened again)."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    came_from = urlsplit(request.referrer or "")
+    if came_from.netloc != request.host or not came_from.path.startswith("/"):
+        return None
+    return came_from.path + (f"?{came_from.query}" if came_from.query else "")
 
 
 def sign_in(user: User) -> None:

@@ -299,5 +299,5 @@ def test_account_pages_need_sign_in(app, api, method, path):
     else:
         response = api.form(path, {"password": PASSWORD, "display_name": "x"})
     assert response.status_code == 302
-    assert "/login?next=" in response.headers["Location"]
+    assert response.headers["Location"].startswith("/login")
     assert count(app, AuditEvent, AuditEvent.action.in_(["export", "delete_account"])) == 0

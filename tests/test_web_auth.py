@@ -210,6 +210,30 @@ def test_login_next_never_leaves_the_site(browser, make_user, target):
     assert urlsplit(where).netloc in ("", "localhost")
 
 
+@pytest.mark.parametrize(
+    ("referrer", "expected"),
+    [
+        ("http://localhost/feedback/new", "/feedback/new"),
+        ("http://localhost/checkins/new?therapist=x", "/checkins/new?therapist=x"),
+        ("https://evil.example/feedback/new", None),
+        ("http://localhost.evil.example/journal", None),
+        (None, None),
+    ],
+)
+def test_a_form_sent_signed_out_comes_back_to_the_page_it_was_sent_from(api, referrer, expected):
+    """The address a form posts to can't be opened again, so after signing in the person goes
+    back to the page the form was on (on this site only)."""
+    headers = {"Referer": referrer} if referrer else {}
+    response = api.form("/feedback/preview", {"what": "Words"}, headers=headers)
+    target = parse_qs(urlsplit(location(response)).query).get("next")
+    assert response.status_code == 302 and target == ([expected] if expected else None)
+
+
+def test_a_page_asked_for_signed_out_comes_back_to_itself(browser):
+    response = browser.get("/checkins/new?therapist=x")
+    assert parse_qs(urlsplit(location(response)).query)["next"] == ["/checkins/new?therapist=x"]
+
+
 def test_logout_get_asks_post_signs_out(browser, make_user):
     make_user("client", email="u@example.test")
     form_login(browser, "u@example.test")

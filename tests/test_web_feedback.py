@@ -66,6 +66,35 @@ def test_composer_shows_the_steps_starters_and_reassurance(me):
     assert " checked" not in text  # nothing is chosen for the person
 
 
+def test_the_composer_keeps_its_words_on_the_device_until_saved(app, me):
+    """A fresh composer may be refilled from the device; a filled one, and the preview, keep
+    what they show; the saved entry's page tells the device to forget the words."""
+    fresh = text_of(me.client.get("/feedback/new"))
+    assert 'data-composer="fresh"' in fresh and "js/composer.js" in fresh
+    assert re.search(r"<div [^>]*data-kept hidden", fresh)
+    assert "Clear it and start afresh" in fresh
+    shown = text_of(me.form("/feedback/new", {"id": form_id(me), **PARTS}))
+    assert 'data-composer="shown"' in shown and "js/composer.js" in shown
+    preview = text_of(me.form("/feedback/preview", {"id": form_id(me), **PARTS}))
+    assert 'data-composer="shown"' in preview and "js/composer.js" in preview
+    entry_id = form_id(me)
+    saved = me.form("/feedback", {"id": entry_id, **PARTS})
+    page = text_of(me.client.get(saved.headers["Location"]))
+    assert f'data-composed="{entry_id}"' in page and "js/composer.js" in page
+
+
+def test_an_ordinary_entry_page_leaves_the_composer_alone(me, make_entry):
+    page = text_of(me.client.get(f"/journal/{make_entry(me.user, 'Just a day.').id}"))
+    assert "data-composed" not in page and "js/composer.js" not in page
+
+
+def test_a_preview_opened_by_address_goes_to_the_composer(me):
+    """After signing in again the browser comes back to /feedback/preview by address: the
+    composer, which brings back the words kept on the device, is where to be."""
+    response = me.client.get("/feedback/preview")
+    assert response.status_code == 302 and response.headers["Location"] == "/feedback/new"
+
+
 def test_preview_shows_exactly_what_the_therapist_reads_and_saves_nothing(app, me):
     response = me.form("/feedback/preview", {"id": form_id(me), **PARTS})
     text = text_of(response)

@@ -60,10 +60,10 @@ def _posted() -> dict:
     return {**request.form.to_dict(), "topics": request.form.getlist("topics")}
 
 
-def _composer(values: dict, errors: dict, status: int = 200):
-    return render_template(
-        "feedback/compose.html", form=values, errors=errors, feedback=feedback
-    ), status
+def _composer(values: dict, errors: dict, status: int = 200, fresh: bool = False):
+    # A fresh composer may be filled in the browser with words kept on the device.
+    page = "feedback/compose.html"
+    return render_template(page, form=values, errors=errors, feedback=feedback, fresh=fresh), status
 
 
 def _read() -> tuple[dict | None, dict]:
@@ -83,7 +83,7 @@ def clients_only():
 def new():
     """Show the composer: empty with a fresh id, or (posted back from the preview) as it was."""
     if request.method == "GET":
-        return _composer({"id": new_id(), "topics": []}, {})
+        return _composer({"id": new_id(), "topics": []}, {}, fresh=True)
     return _composer(_posted(), {})
 
 
@@ -97,6 +97,13 @@ def preview():
     return render_template(
         "feedback/preview.html", form=_posted(), composed=composed, feedback=feedback
     )
+
+
+@bp.get("/preview")
+def preview_again():
+    """A preview can't be opened by address (after signing in again, say): go to the composer,
+    which brings back the words kept on this device."""
+    return redirect(url_for("feedback.new"))
 
 
 @bp.post("")

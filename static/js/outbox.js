@@ -125,7 +125,14 @@ const LABELS = {
   conflict: "Needs your choice",
   orphan: "Kept on this device",
   invalid: "Needs a look",
+  composing: "Feedback you were writing, not saved yet",
 };
+
+// Where a kept draft is opened again: the composer for feedback being written, else the editor.
+function opening(draft) {
+  if (draft.mode === "compose") return `/feedback/new#draft=${draft.id}`;
+  return draft.mode === "create" ? `/journal/new#draft=${draft.id}` : `/journal/${draft.id}/edit`;
+}
 
 export async function showWaiting() {
   const me = owner() || localStorage.getItem("journal-last-user");
@@ -138,9 +145,8 @@ export async function showWaiting() {
       if (!fields) continue;
       const item = document.createElement("li");
       const link = document.createElement("a");
-      link.href =
-        draft.mode === "create" ? `/journal/new#draft=${draft.id}` : `/journal/${draft.id}/edit`;
-      link.textContent = fields.title || fields.body.slice(0, 60) || "Untitled";
+      link.href = opening(draft);
+      link.textContent = fields.title || (fields.body ?? fields.what).slice(0, 60) || "Untitled";
       const state = document.createElement("span");
       state.className = "entry-meta";
       state.textContent = ` · ${LABELS[draft.state] || LABELS.pending}`;

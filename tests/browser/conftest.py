@@ -8,8 +8,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
+from journal.extensions import db
+from journal.models import DeviceSession, User
 from tests.conftest import PASSWORD
 from tools.chromium import ARGS, CHROMIUM
 
@@ -120,6 +123,27 @@ def register(page, role="client", email=None, name="Robin"):
     page.click("main button[type=submit]")
     page.wait_for_load_state()
     return email
+
+
+def sign_in(page, email, *, here=False):
+    """Sign in through the page: the sign-in page, or `here` on the one already shown."""
+    if not here:
+        page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def time_out(app, email):
+    """End every session of an account, as the server's idle timeout would."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        db.session.execute(
+            update(DeviceSession)
+            .where(DeviceSession.user_id == user.id)
+            .values(ended_at=DeviceSession.created_at)
+        )
+        db.session.commit()
 
 
 def shoot(page, name):

@@ -76,3 +76,4 @@ COVERED_RULES = {
     "/login/code",
 }
 NOT_PAGES = {"/healthz", "/sw.js", "/manifest.webmanifest", "/static/<path:filename>"}
+NOT_PAGES |= {"/feedback/preview"}  # opened by address, it only sends you to the composer

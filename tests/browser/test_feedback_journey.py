@@ -11,7 +11,9 @@ from sqlalchemy import select
 from journal.extensions import db
 from journal.models import User, utcnow
 from journal.services import appointments, entries, links
-from tests.browser.conftest import register
+from tests.browser.conftest import register, shoot, sign_in, time_out
+from tests.browser.test_journey import wait_for
+from tests.browser.test_pwa import RAW_DRAFTS
 from tests.browser.test_sharing_journey import _code, second_page, snap, text
 
 __all__ = ["second_page"]  # the fixture, imported for this module's test
@@ -146,3 +148,82 @@ def test_compose_share_check_in_and_the_therapist_notices(app, page, context, se
 
     assert client.context.errors == []
     assert context.errors == []
+
+
+def feedback_bodies(app, email):
+    """The bodies of an account's saved feedback entries."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        return [view.body for view in entries.list_all(user) if view.kind == "feedback"]
+
+
+def test_the_composer_keeps_the_words_through_a_timed_out_session(app, page):
+    """Feedback typed before an idle sign-out comes back after signing in, at Preview and at Save,
+    is listed on the home page meanwhile, is saved once, and is then forgotten on the device."""
+    email = register(page)
+    page.goto("/feedback/new")
+    page.fill("#what", "Sessions feel rushed at the end.")
+    page.check("input[name=topics][value=pace]")
+    page.check("input[name=raise_how][value=talk]")
+    time_out(app, email)
+    with page.expect_navigation():
+        page.click("main button:has-text('Preview')")
+    assert "/login" in page.url
+
+    sign_in(page, email, here=True)
+    page.wait_for_url(re.compile(r"/feedback/new$"))
+    page.wait_for_selector("[data-kept]:not([hidden])")
+    assert page.input_value("#what") == "Sessions feel rushed at the end."
+    assert page.is_checked("input[name=topics][value=pace]")
+    assert page.is_checked("input[name=raise_how][value=talk]")
+    shoot(page, "feedback-kept")
+
+    page.goto("/journal")  # the unsaved feedback is listed among the words kept here
+    page.wait_for_selector("[data-waiting]:not([hidden])")
+    assert "Feedback you were writing" in page.text_content("[data-waiting]")
+    with page.expect_navigation():
+        page.click("[data-waiting] a")
+    page.wait_for_selector("[data-kept]:not([hidden])")
+    with page.expect_navigation():
+        page.click("main button:has-text('Preview')")
+    time_out(app, email)  # and once more, between the preview and saving
+    with page.expect_navigation():
+        page.click("main button:has-text('Save as private feedback')")
+    sign_in(page, email, here=True)
+    page.wait_for_url(re.compile(r"/feedback/new$"))
+    page.wait_for_selector("[data-kept]:not([hidden])")
+    assert feedback_bodies(app, email) == []
+    with page.expect_navigation():
+        page.click("main button:has-text('Preview')")
+    with page.expect_navigation():
+        page.click("main button:has-text('Save as private feedback')")
+    assert ENTRY_URL.search(page.url)
+    bodies = feedback_bodies(app, email)
+    assert len(bodies) == 1 and bodies[0].startswith("Sessions feel rushed at the end.")
+
+    assert wait_for(page, lambda: page.evaluate(RAW_DRAFTS) == [])
+    page.goto("/feedback/new")  # saved, so nothing comes back
+    page.wait_for_load_state("networkidle")
+    assert page.is_hidden("[data-kept]") and page.input_value("#what") == ""
+    page.goto("/journal")
+    page.wait_for_load_state("networkidle")
+    assert page.is_hidden("[data-waiting]")
+
+
+def test_clearing_the_kept_words_starts_afresh(app, page):
+    """ "Clear it and start afresh" empties the composer and forgets the words on the device."""
+    email = register(page)
+    page.goto("/feedback/new")
+    page.fill("#what", "I am not sure the homework helps.")
+    assert wait_for(page, lambda: len(page.evaluate(RAW_DRAFTS)) == 1)
+    assert "homework" not in page.evaluate(RAW_DRAFTS)[0]["sealed"]  # sealed like any draft
+    page.goto("/feedback/new")
+    page.wait_for_selector("[data-kept]:not([hidden])")
+    page.click("[data-kept] button")
+    page.wait_for_selector("[data-kept]", state="hidden")
+    assert page.input_value("#what") == ""
+    assert wait_for(page, lambda: page.evaluate(RAW_DRAFTS) == [])
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.is_hidden("[data-kept]") and page.input_value("#what") == ""
+    assert page.evaluate(RAW_DRAFTS) == [] and feedback_bodies(app, email) == []

@@ -2,12 +2,12 @@
 
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from journal.extensions import db
-from journal.models import DeviceSession, Entry, User
+from journal.models import Entry, User
 from journal.services import entries
-from tests.browser.conftest import register, shoot
+from tests.browser.conftest import register, shoot, sign_in, time_out
 from tests.conftest import PASSWORD
 
 ENTRY_URL = re.compile(r"/journal/[0-9a-f-]{36}$")
@@ -48,14 +48,6 @@ def write_offline(page, context, body, title=""):
     page.fill("#body", body)
     page.wait_for_selector(".save-status[data-state=local]")
     return email
-
-
-def sign_in(page, email):
-    """Sign in through the page."""
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
 
 
 def test_register_write_edit_and_find(page, app, context):
@@ -122,14 +114,7 @@ def test_drafts_survive_a_browser_restart_and_signing_in_again(persistent, app):
 def test_a_timed_out_session_keeps_the_draft_until_sign_in(page, context, app):
     """If the session ended while offline, the draft waits and goes out after sign-in."""
     email = write_offline(page, context, "Written while my session ran out.")
-    with app.app_context():  # the idle timeout, as the server sees it
-        user = db.session.scalar(select(User).where(User.email == email))
-        db.session.execute(
-            update(DeviceSession)
-            .where(DeviceSession.user_id == user.id)
-            .values(ended_at=DeviceSession.created_at)
-        )
-        db.session.commit()
+    time_out(app, email)
     context.set_offline(False)
     page.wait_for_selector(".save-status[data-state=error]")
     assert "Sign in again" in page.text_content(".save-status")

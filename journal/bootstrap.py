@@ -7,15 +7,11 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from journal.config import Config, ensure_dev_secret
+from journal.config import Config, ConfigError, ensure_dev_secret
 from journal.crypto import Keyring, new_master_key
 from journal.extensions import db
 
 log = logging.getLogger(__name__)
-
-
-class ConfigError(RuntimeError):
-    """The app cannot start safely with this configuration."""
 
 
 def apply_config(app: Flask, config) -> None:

@@ -5,10 +5,20 @@ import secrets
 from pathlib import Path
 
 
-def _int(name: str, default: int) -> int:
-    """Read an integer variable, falling back to the default when unset or empty."""
+class ConfigError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def _int(name: str, default: int, low: int = 0, high: int | None = None) -> int:
+    """Read a whole-number variable within its range; unset or empty keeps the default."""
     value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+    if not value:
+        return default
+    number = int(value) if value.isdigit() else None  # isdigit: no sign, no "1e3", no "2.5"
+    if number is None or number < low or (high is not None and number > high):
+        bounds = f"from {low} to {high}" if high is not None else f"of {low} or more"
+        raise ConfigError(f"{name} must be a whole number {bounds}, not {value!r} (see README).")
+    return number
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -33,14 +43,14 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
         self.RATELIMIT_ENABLED = True
-        self.CLIENT_IDLE_MINUTES = _int("CLIENT_IDLE_MINUTES", 30)
-        self.THERAPIST_IDLE_MINUTES = _int("THERAPIST_IDLE_MINUTES", 15)
-        self.SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+        self.CLIENT_IDLE_MINUTES = _int("CLIENT_IDLE_MINUTES", 30, low=1)
+        self.THERAPIST_IDLE_MINUTES = _int("THERAPIST_IDLE_MINUTES", 15, low=1)
+        self.SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12, low=1)
         self.REAUTH_MINUTES = 5
         # A client's alliance is flagged when the latest shared check-in totals below this
         # (of 40), or fell by at least ALLIANCE_FALL since the one before.
-        self.ALLIANCE_LOW_TOTAL = _int("ALLIANCE_LOW_TOTAL", 36)
-        self.ALLIANCE_FALL = _int("ALLIANCE_FALL", 1)
+        self.ALLIANCE_LOW_TOTAL = _int("ALLIANCE_LOW_TOTAL", 36, high=40)
+        self.ALLIANCE_FALL = _int("ALLIANCE_FALL", 1, low=1, high=40)
         # Therapists hold many clients' words: they must use two-step sign-in (TOTP).
         self.THERAPIST_TWO_FACTOR = _flag("THERAPIST_TWO_FACTOR", True)
         # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.

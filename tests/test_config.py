@@ -23,6 +23,8 @@ ENV_NAMES = (
     "TRUSTED_PROXIES",
     "LOG_LEVEL",
     "THERAPIST_TWO_FACTOR",
+    "ALLIANCE_LOW_TOTAL",
+    "ALLIANCE_FALL",
 )
 
 
@@ -80,11 +82,37 @@ def test_argon2_production_defaults(env, tmp_path):
         ("THERAPIST_TWO_FACTOR", " Off ", "THERAPIST_TWO_FACTOR", False),
         ("THERAPIST_TWO_FACTOR", "1", "THERAPIST_TWO_FACTOR", True),
         ("THERAPIST_TWO_FACTOR", "", "THERAPIST_TWO_FACTOR", True),
+        ("ALLIANCE_LOW_TOTAL", "30", "ALLIANCE_LOW_TOTAL", 30),
+        ("ALLIANCE_LOW_TOTAL", "0", "ALLIANCE_LOW_TOTAL", 0),
+        ("ALLIANCE_LOW_TOTAL", "40", "ALLIANCE_LOW_TOTAL", 40),
+        ("ALLIANCE_FALL", " 3 ", "ALLIANCE_FALL", 3),
+        ("ALLIANCE_FALL", "", "ALLIANCE_FALL", 1),
     ],
 )
 def test_settings_come_from_the_environment(env, tmp_path, name, value, setting, expected):
     env.setenv(name, value)
     assert getattr(Config(str(tmp_path)), setting) == (value if expected is None else expected)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ALLIANCE_FALL", "0"),  # would flag every client whose total merely stayed the same
+        ("ALLIANCE_FALL", "-2"),
+        ("ALLIANCE_FALL", "41"),
+        ("ALLIANCE_LOW_TOTAL", "41"),
+        ("ALLIANCE_LOW_TOTAL", "-1"),
+        ("ALLIANCE_LOW_TOTAL", "36.5"),
+        ("CLIENT_IDLE_MINUTES", "0"),
+        ("THERAPIST_IDLE_MINUTES", "ten"),
+        ("SESSION_ABSOLUTE_HOURS", "1e3"),
+        ("TRUSTED_PROXIES", "-1"),
+    ],
+)
+def test_a_number_out_of_its_range_stops_the_start_with_its_name(env, tmp_path, name, value):
+    env.setenv(name, value)
+    with pytest.raises(ConfigError, match=f"{name} must be a whole number"):
+        Config(str(tmp_path))
 
 
 def test_sqlite_in_instance_folder_without_database_url(env, tmp_path):

@@ -54,6 +54,9 @@ class ShareStatusSchema(Schema):
     passage = fields.String(dump_only=True, allow_none=True)
 
 
+DIFFICULTY = validate.Range(min=0, max=10, error="Choose a whole number from 0 to 10.")
+
+
 class FeedbackSchema(Schema):
     """The composer's parts: what isn't working, what would help instead, and how to raise it."""
 
@@ -63,6 +66,7 @@ class FeedbackSchema(Schema):
             validate.Length(min=1, max=5000, error="Write between 1 and 5,000 characters."),
             not_blank,
         ],
+        error_messages={"required": "Write a few words about what isn't working. One is enough."},
     )
     instead = Text(
         load_default="",
@@ -71,7 +75,8 @@ class FeedbackSchema(Schema):
     topics = fields.List(
         fields.String(
             validate=validate.OneOf(
-                list(feedback.TOPICS), error="Choose from: " + ", ".join(feedback.TOPICS) + "."
+                list(feedback.TOPICS),
+                error="Choose from the list: " + ", ".join(feedback.TOPICS) + ".",
             )
         ),
         load_default=list,
@@ -81,14 +86,16 @@ class FeedbackSchema(Schema):
         strict=True,
         load_default=None,
         allow_none=True,
-        validate=validate.Range(min=0, max=10, error="Choose a whole number from 0 to 10."),
+        validate=DIFFICULTY,
+        error_messages={"invalid": DIFFICULTY.error},
         metadata={"description": "How hard it was to say: 0 (easy) to 10 (very hard)"},
     )
     raise_how = fields.String(
         load_default=None,
         allow_none=True,
         validate=validate.OneOf(
-            list(feedback.RAISE), error="Choose from: " + ", ".join(feedback.RAISE) + "."
+            list(feedback.RAISE),
+            error="Choose one of the three ways: " + ", ".join(feedback.RAISE) + ".",
         ),
     )
 

@@ -2,46 +2,33 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, pre_load, validate
+from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load
 
 from journal.auth import role_required
 from journal.errors import AppError, flatten_messages
 from journal.models import new_id
-from journal.schemas.entries import TITLE
+from journal.schemas.entries import DIFFICULTY, TITLE, FeedbackSchema
 from journal.schemas.fields import Text
 from journal.services import entries, feedback
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
-LONG = validate.Length(max=8000, error="Keep this to 8,000 characters or fewer.")
-SCALE = "Choose a number from 0 to 10, or leave it empty."
+SAVED_AGAIN = (
+    "You had saved an earlier version of this; it is still in your journal, beside this one."
+)
 
 
-class ComposerFormSchema(Schema):
-    """The composer's parts: only "what isn't working" is needed, the rest helps."""
+class ComposerFormSchema(FeedbackSchema):
+    """The API's feedback parts as a form sends them, with the entry's id and title; only "what
+    isn't working" is needed, the rest helps."""
 
     class Meta:
         unknown = EXCLUDE
 
     id = fields.UUID(load_default=None, error_messages={"invalid_uuid": "Please start again."})
-    what = Text(
-        required=True,
-        validate=LONG,
-        error_messages={"required": "Write a few words about what isn't working. One is enough."},
-    )
-    instead = Text(load_default="", validate=LONG)
-    topics = fields.List(
-        fields.String(validate=validate.OneOf(feedback.TOPICS, error="Choose from the list.")),
-        load_default=list,
-    )
+    # A form sends "7", not 7: the same range, read from text.
     difficulty = fields.Integer(
-        load_default=None,
-        validate=validate.Range(min=0, max=10, error=SCALE),
-        error_messages={"invalid": SCALE},
-    )
-    raise_how = fields.String(
-        load_default=None,
-        validate=validate.OneOf(feedback.RAISE, error="Choose one of the three ways."),
+        load_default=None, validate=DIFFICULTY, error_messages={"invalid": DIFFICULTY.error}
     )
     title = Text(load_default="", validate=TITLE)
 
@@ -115,7 +102,12 @@ def save():
     composed = feedback.compose(data)
     entry = {"id": data["id"], "kind": "feedback", "tags": [], "prompt_id": None, **composed}
     try:
-        view, _created = entries.create(current_user, entry)
+        view, created = entries.create(current_user, entry)
+        if not created and (view.title, view.body) != (composed["title"], composed["body"]):
+            # This id was saved before with other words (changed after going back to an old
+            # preview, say): a repeated click it is not, so keep both versions.
+            view, _ = entries.create(current_user, {**entry, "id": new_id()})
+            flash(SAVED_AGAIN)
     except AppError as error:  # the same id was used elsewhere, or deleted since
         form = {**_posted(), "id": new_id()}
         return _composer(form, {"_form": [error.message]}, error.status)

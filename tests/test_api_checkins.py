@@ -13,7 +13,7 @@ API = "/api/v1"
 URL = f"{API}/checkins"
 SCALES = ("bond", "goals", "approach", "overall")
 CHECKIN_KEYS = {"id", "therapist_id", *SCALES, "total", "note", "shared", "created_at"}
-SHARED_KEYS = {"id", *SCALES, "total", "note", "created_at"}
+SHARED_KEYS = {"id", "therapist_id", *SCALES, "total", "note", "shared", "created_at"}
 START = datetime(2025, 1, 6, 18, 0, tzinfo=UTC)
 
 
@@ -255,6 +255,7 @@ def test_the_therapist_sees_shared_check_ins_only(app, me, therapist):
     assert all(set(item) == SHARED_KEYS for item in page["items"])
     assert [i["id"] for i in page["items"]] == [shared[1]["id"], shared[0]["id"]]
     assert page["items"][1]["note"] == "Shared note" and page["items"][1]["total"] == 30
+    assert {(i["therapist_id"], i["shared"]) for i in page["items"]} == {(therapist.user.id, True)}
     text = response.get_data(as_text=True)
     assert private["id"] not in text and "PRIVATE-NOTE-TEXT" not in text
     first = therapist.get(f"{shared_url(me)}?limit=1").get_json()
@@ -270,6 +271,14 @@ def test_the_therapists_reads_are_in_the_clients_access_log(me, therapist):
         ("read_checkins", therapist.user.id, None),
         ("read_checkins", therapist.user.id, None),
     ]
+
+
+@pytest.mark.parametrize("path", [shared_url, alliance_url])
+def test_a_look_that_finds_nothing_shared_is_not_logged(me, therapist, path):
+    """The log would say "looked at the check-ins you shared": untrue when none were."""
+    check_in(me, shared=False)
+    assert therapist.get(path(me)).status_code == 200
+    assert me.get(f"{API}/access-log").get_json()["items"] == []
 
 
 @pytest.mark.parametrize("path", [shared_url, alliance_url])

@@ -84,6 +84,8 @@ FORMS = {
     ("POST", "/account/two-factor/off"): {"password": PASSWORD, "code": "000000"},
     ("POST", "/feedback/preview"): {"what": "The pace feels rushed."},
     ("POST", "/feedback"): {"what": "The pace feels rushed.", "topics": "pace"},
+    ("POST", "/checkins/{checkin}/sharing"): {"share": "private"},
+    ("POST", "/checkins/{private_checkin}/sharing"): {"share": "shared"},
     ("POST", "/checkins/new"): {
         "therapist_id": "{therapist}",
         **dict.fromkeys(("bond", "goals", "approach", "overall"), "7"),

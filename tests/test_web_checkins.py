@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, func, select, update
 
+from journal.errors import AppError
 from journal.extensions import db
 from journal.models import SCALES, Checkin, TherapySession, utcnow
-from journal.services import checkins, links
+from journal.services import accounts, checkins, links
+from tests.conftest import PASSWORD
 from tests.test_web_links import _user, link_up, pair, schedule, text_of
 
 __all__ = ["pair"]  # the fixture, imported for this module's tests
@@ -80,7 +82,8 @@ def test_many_check_ins_chart_and_table_agree_oldest_first(app, pair):
     assert all(sum(row[:4]) == row[4] for row in rows)
     assert text.count('<polyline class="chart-line"') == 1
     assert "chart-threshold" not in text  # no line to fall below on the client's own page
-    assert text.count("<td>Dr Lee</td>") == 6 and text.count("<td>Only you</td>") == 1
+    assert text.count('<td class="sharing-cell">Dr Lee') == 6
+    assert text.count('<td class="sharing-cell">Only you') == 1
 
 
 def test_each_therapist_has_a_trend_of_its_own(app, pair, make_user):
@@ -96,6 +99,25 @@ def test_each_therapist_has_a_trend_of_its_own(app, pair, make_user):
     assert [chart_and_table(s)[0] for s in sections] == [[8], [30, 34]]
     assert [chart_and_table(s)[1] for s in sections] == [[8], [30, 34]]
     assert len(set(re.findall(r'id="([^"]+)"', text))) == len(re.findall(r'id="', text))
+
+
+def test_check_ins_outlive_a_therapists_deleted_account(app, pair):
+    """They are the client's words: still charted, exported and private-able, about "a past
+    therapist", and never shareable again."""
+    series(app, pair.client.user, pair.therapist.user, [30, 34], note="Mine to keep")
+    with app.app_context():
+        accounts.delete_account(_user(pair.therapist.user), PASSWORD)
+    text = text_of(pair.client.client.get("/checkins"))
+    assert "Over time, with a past therapist" in text and "Dr Lee" not in text
+    assert chart_and_table(text)[0] == [30, 34] and "Mine to keep" in text
+    with app.app_context():
+        kept = checkins.all_of(_user(pair.client.user))
+        assert [(c.total, c.therapist_id) for c in kept] == [(30, None), (34, None)]
+        with pytest.raises(AppError):
+            checkins.set_shared(_user(pair.client.user), kept[0].id, True)
+        assert checkins.set_shared(_user(pair.client.user), kept[0].id, False).shared is False
+    exported = pair.client.get("/api/v1/export").get_json()["checkins"]
+    assert [c["therapist_id"] for c in exported] == [None, None]
 
 
 def test_older_check_ins_page_back_and_bad_paging_is_422(app, pair):
@@ -210,6 +232,7 @@ def test_a_therapist_of_an_ended_link_or_another_client_is_refused(app, pair, ma
         ("GET", "/checkins/new"),
         ("POST", "/checkins/new"),
         ("POST", "/checkins/invitation/some-session/close"),
+        ("POST", "/checkins/some-check-in/sharing"),
     ],
 )
 def test_only_signed_in_clients(api, api_as, method, path):
@@ -219,10 +242,79 @@ def test_only_signed_in_clients(api, api_as, method, path):
     assert send(api_as("therapist")).status_code == 403
 
 
-@pytest.mark.parametrize("path", ["/checkins/new", "/checkins/invitation/x/close"])
+@pytest.mark.parametrize(
+    "path", ["/checkins/new", "/checkins/invitation/x/close", "/checkins/x/sharing"]
+)
 def test_posts_without_the_csrf_token_are_refused(pair, path):
     response = pair.client.client.post(path, data={"therapist_id": pair.therapist.user.id, **GOOD})
     assert response.status_code == 400
+
+
+# ---- Changing one's mind about sharing ----
+
+
+def sharing_buttons(text: str) -> list[str]:
+    """Each table row's sharing action, oldest first ("" where there is none)."""
+    body = text.split("<tbody>")[1].split("</tbody>")[0]
+    return [
+        (re.search(r'class="link-button">([^<]+)<', row) or [None, ""])[1]
+        for row in body.split("<tr>")[1:]
+    ]
+
+
+def test_each_row_offers_to_share_or_stop_sharing(app, pair):
+    check_in(app, pair.client.user, pair.therapist.user, ago=timedelta(days=2))
+    check_in(app, pair.client.user, pair.therapist.user, shared=False, ago=timedelta(days=1))
+    text = text_of(pair.client.client.get("/checkins"))
+    assert sharing_buttons(text) == ["Stop sharing", "Share"]
+    assert '<span class="visually-hidden"> the check-in of' in text and "with Dr Lee</span>" in text
+    with app.app_context():  # the link ends: a private one can't be shared any more
+        links.end_link(_user(pair.client.user), pair.link_id)
+    assert sharing_buttons(text_of(pair.client.client.get("/checkins"))) == ["Stop sharing", ""]
+
+
+@pytest.mark.parametrize(
+    ("shared", "choice", "flash"),
+    [
+        (True, "private", "This check-in is just for you now."),
+        (False, "shared", "Shared. Dr Lee can see this check-in now."),
+        (True, "shared", "Shared. Dr Lee can see this check-in now."),  # already: no change
+    ],
+)
+def test_changing_ones_mind_about_a_check_in(app, pair, shared, choice, flash):
+    checkin_id = check_in(app, pair.client.user, pair.therapist.user, shared=shared)
+    response = pair.client.form(f"/checkins/{checkin_id}/sharing", {"share": choice})
+    assert response.status_code == 302 and response.headers["Location"] == "/checkins"
+    assert flash in text_of(pair.client.client.get("/checkins"))
+    with app.app_context():
+        assert db.session.get(Checkin, checkin_id).shared is (choice == "shared")
+    seen = pair.therapist.get(f"/api/v1/clients/{pair.client.user.id}/checkins").get_json()
+    assert [c["id"] for c in seen["items"]] == ([checkin_id] if choice == "shared" else [])
+
+
+@pytest.mark.parametrize("sent", [{"share": "maybe"}, {"share": ""}, {}])
+def test_a_bad_sharing_choice_is_422_and_changes_nothing(app, pair, sent):
+    checkin_id = check_in(app, pair.client.user, pair.therapist.user, shared=True)
+    response = pair.client.form(f"/checkins/{checkin_id}/sharing", sent)
+    text = text_of(response)
+    assert response.status_code == 422 and 'id="share-error"' in text
+    assert "Choose to share it or keep it." in text and "Stop sharing" in text
+    with app.app_context():
+        assert db.session.get(Checkin, checkin_id).shared is True
+
+
+def test_someone_elses_check_in_or_an_ended_link_is_404(app, pair, api_as):
+    checkin_id = check_in(app, pair.client.user, pair.therapist.user, shared=False)
+    stranger = api_as("client")
+    response = stranger.form(f"/checkins/{checkin_id}/sharing", {"share": "shared"})
+    assert response.status_code == 404
+    assert pair.client.form("/checkins/no-such-id/sharing", {"share": "private"}).status_code == 404
+    with app.app_context():
+        links.end_link(_user(pair.client.user), pair.link_id)
+    ended = pair.client.form(f"/checkins/{checkin_id}/sharing", {"share": "shared"})
+    assert ended.status_code == 404
+    with app.app_context():
+        assert db.session.get(Checkin, checkin_id).shared is False
 
 
 # ---- The quiet invitation on the journal ----

@@ -22,7 +22,11 @@ class Checkin(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     client_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    link_id: Mapped[str] = mapped_column(ForeignKey("links.id", ondelete="CASCADE"), index=True)
+    # The client's words outlive the link: if the therapist's account is deleted, the check-in
+    # stays, about "a past therapist" (no link).
+    link_id: Mapped[str | None] = mapped_column(
+        ForeignKey("links.id", ondelete="SET NULL", name="fk_checkins_link"), index=True
+    )
     bond: Mapped[int] = mapped_column(Integer)
     goals: Mapped[int] = mapped_column(Integer)
     approach: Mapped[int] = mapped_column(Integer)

@@ -51,15 +51,18 @@ class SharedEntrySchema(Schema):
 
 
 class SharedCheckinSchema(Schema):
-    """A check-in the client shares: the four ratings, their total and the note."""
+    """A check-in the client shares: API.md's check-in shape (every field named, so nothing
+    private can slip in by default), with the total."""
 
     id = fields.String(dump_only=True)
+    therapist_id = fields.String(dump_only=True)
     bond = fields.Integer(dump_only=True)
     goals = fields.Integer(dump_only=True)
     approach = fields.Integer(dump_only=True)
     overall = fields.Integer(dump_only=True)
     total = fields.Integer(dump_only=True)
     note = fields.String(dump_only=True)
+    shared = fields.Boolean(dump_only=True)
     created_at = UTCDateTimeField(dump_only=True)
 
 

@@ -23,7 +23,7 @@ class CheckinView:
     """A check-in with its note opened."""
 
     id: str
-    therapist_id: str
+    therapist_id: str | None  # None once that therapist's account is deleted
     bond: int
     goals: int
     approach: int
@@ -51,12 +51,12 @@ class Flag:
         return self.low or self.fell
 
 
-def _view(row: Checkin, link: Link, owner: User) -> CheckinView:
+def _view(row: Checkin, link: Link | None, owner: User) -> CheckinView:
     cipher = cipher_for(owner.id, owner.wrapped_key, owner.key_version)
     note = cipher.open(TABLE, row.id, "note", row.note_sealed) if row.note_sealed else ""
     return CheckinView(
         row.id,
-        link.therapist_id,
+        link.therapist_id if link else None,  # None: that therapist's account was deleted
         row.bond,
         row.goals,
         row.approach,
@@ -89,10 +89,10 @@ def create(client: User, data: dict) -> CheckinView:
     return _view(row, link, client)
 
 
-def _own(client: User, checkin_id: str) -> tuple[Checkin, Link]:
+def _own(client: User, checkin_id: str) -> tuple[Checkin, Link | None]:
     found = db.session.execute(
         select(Checkin, Link)
-        .join(Link, Checkin.link_id == Link.id)
+        .outerjoin(Link, Checkin.link_id == Link.id)
         .where(Checkin.id == checkin_id, Checkin.client_id == client.id)
     ).first()
     if found is None:
@@ -103,7 +103,7 @@ def _own(client: User, checkin_id: str) -> tuple[Checkin, Link]:
 def set_shared(client: User, checkin_id: str, shared: bool) -> CheckinView:
     """Share one of the client's check-ins (over an active link) or stop sharing it."""
     row, link = _own(client, checkin_id)
-    if shared and link.status != "active":
+    if shared and (link is None or link.status != "active"):
         raise not_found()  # the link has ended: there is no one to share it with
     if row.shared != shared:
         row.shared = shared
@@ -133,7 +133,11 @@ def _page(query, owner: User, limit: int, cursor: str | None) -> Page:
 
 def own(client: User, *, limit: int = 20, cursor: str | None = None) -> Page:
     """The client's own check-ins, newest first."""
-    query = select(Checkin, Link).join(Link).where(Checkin.client_id == client.id)
+    query = (
+        select(Checkin, Link)
+        .outerjoin(Link, Checkin.link_id == Link.id)
+        .where(Checkin.client_id == client.id)
+    )
     return _page(query, client, limit, cursor)
 
 
@@ -151,8 +155,10 @@ def shared_with(
         limit,
         cursor,
     )
-    audit.record("read_checkins", actor_id=therapist.id, owner_id=client.id)
-    db.session.commit()
+    # The client's log says "looked at the check-ins you shared": only true if there were some.
+    if page.items:
+        audit.record("read_checkins", actor_id=therapist.id, owner_id=client.id)
+        db.session.commit()
     return page
 
 
@@ -160,7 +166,7 @@ def all_of(client: User) -> list[CheckinView]:
     """Every check-in the client made, oldest first (for the export)."""
     rows = db.session.execute(
         select(Checkin, Link)
-        .join(Link, Checkin.link_id == Link.id)
+        .outerjoin(Link, Checkin.link_id == Link.id)
         .where(Checkin.client_id == client.id)
         .order_by(Checkin.created_at, Checkin.id)
     )
@@ -176,8 +182,9 @@ def alliance(therapist: User, client_id: str) -> Flag:
         .order_by(Checkin.created_at.desc(), Checkin.id.desc())
         .limit(2)
     ).all()
-    audit.record("read_checkins", actor_id=therapist.id, owner_id=link.client_id)
-    db.session.commit()
+    if totals:
+        audit.record("read_checkins", actor_id=therapist.id, owner_id=link.client_id)
+        db.session.commit()
     return flag_for(list(totals))
 
 

@@ -112,22 +112,53 @@ def clients_only():
     """Check-ins are the client's."""
 
 
+class SharingFormSchema(Schema):
+    """Share a check-in with its therapist, or keep it to yourself from now on."""
+
+    share = fields.String(
+        required=True,
+        validate=validate.OneOf(("private", "shared"), error="Choose to share it or keep it."),
+        error_messages={"required": "Choose to share it or keep it."},
+    )
+
+
 @bp.get("")
 def index():
     """Show the check-ins over time: a chart drawn here, and a table with the same numbers."""
+    return _index({}, 200)
+
+
+def _index(errors: dict, status: int):
     links_made = links.links_of(current_user, active_only=False)
     names = {k.therapist_id: k.therapist.display_name for k in links_made}
+    # Who a private check-in could still be shared with: therapists of links still going.
+    can_share = {k.therapist_id for k in links_made if k.status == "active"}
     try:
         args = ListArgsSchema().load(request.args.to_dict())
-        page, errors, status = checkins.own(current_user, **args), {}, 200
+        page = checkins.own(current_user, **args)
     except ValidationError as error:
         page, errors, status = None, flatten_messages(error.messages), 422
     except AppError as error:  # a damaged cursor
         page, errors, status = None, error.fields or {}, error.status
     trends = trends_by_therapist(page.items if page else [], names)
-    return render_template(
-        "checkins/index.html", page=page, trends=trends, names=names, errors=errors
-    ), status
+    context = {"names": names, "can_share": can_share, "errors": errors}
+    return render_template("checkins/index.html", page=page, trends=trends, **context), status
+
+
+@bp.post("/<checkin_id>/sharing")
+def sharing(checkin_id: str):
+    """Share one check-in with its therapist, or stop sharing it: the client may change their
+    mind either way, at any time."""
+    data, errors = read_form(SharingFormSchema)
+    if errors:
+        return _index(errors, 422)
+    view = checkins.set_shared(current_user, checkin_id, data["share"] == "shared")
+    if view.shared:
+        link = links.active_link(current_user.id, view.therapist_id)
+        flash(f"Shared. {link.therapist.display_name} can see this check-in now.")
+    else:
+        flash("Done. This check-in is just for you now.")
+    return redirect(url_for("checkins.index"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

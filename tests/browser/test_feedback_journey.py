@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import User, utcnow
-from journal.services import appointments, entries, links
+from journal.services import appointments, checkins, entries, links
 from tests.browser.conftest import register, shoot, sign_in, time_out
 from tests.browser.test_journey import wait_for
 from tests.browser.test_pwa import RAW_DRAFTS
@@ -227,3 +227,24 @@ def test_clearing_the_kept_words_starts_afresh(app, page):
     page.wait_for_load_state("networkidle")
     assert page.is_hidden("[data-kept]") and page.input_value("#what") == ""
     assert page.evaluate(RAW_DRAFTS) == [] and feedback_bodies(app, email) == []
+
+
+def test_a_check_in_can_be_unshared_and_shared_again_from_the_table(app, page, make_user):
+    """Changing one's mind is one click each way, and says what happened."""
+    therapist = make_user("therapist", name="Dr Lee")
+    email = register(page, name="Sam")
+    with app.app_context():
+        client = db.session.scalar(select(User).where(User.email == email))
+        links.redeem(client, links.create_invite(db.session.get(User, therapist.id))[1])
+        ratings = dict.fromkeys(("bond", "goals", "approach", "overall"), 8)
+        checkins.create(client, {"therapist_id": therapist.id, "shared": True, **ratings})
+    page.goto("/checkins")
+    cell = page.locator("td.sharing-cell")
+    with page.expect_navigation():
+        page.click("td.sharing-cell button:has-text('Stop sharing')")
+    assert "just for you now" in page.text_content(".notice")
+    assert cell.text_content().strip().startswith("Only you")
+    with page.expect_navigation():
+        page.click("td.sharing-cell button:has-text('Share')")
+    assert "Dr Lee can see this check-in now." in page.text_content(".notice")
+    assert cell.text_content().strip().startswith("Dr Lee")

@@ -110,16 +110,24 @@ def test_a_damaged_cursor_is_a_validation_error(world, cursor):
     assert (caught.value.status, set(caught.value.fields)) == (422, {"cursor"})
 
 
-def test_a_deleted_reader_shows_as_a_deleted_account(world):
+def test_a_reader_who_deleted_their_account_shows_as_a_former_therapist(world):
     ada, lee = world["ada"], world["lee"]
     reading.read(lee, ada.id, world["entries"][2].id)
     reading.read(world["kim"], ada.id, world["entries"][0].id)
     accounts.delete_account(db.session.get(User, lee.id), PASSWORD)
     assert log(ada) == [
         ("read_entry", "Dr Kim", "therapist", world["entries"][0].id),
-        ("read_entry", "A deleted account", "unknown", world["entries"][2].id),
+        ("read_entry", "A former therapist", "therapist", world["entries"][2].id),
     ]
     assert accesslog.reads_of(ada).items[1].actor_id == lee.id
+
+
+def test_a_reader_with_no_account_row_shows_as_a_deleted_account(world):
+    ada, lee = world["ada"], world["lee"]
+    reading.read(lee, ada.id, world["entries"][2].id)
+    db.session.delete(db.session.get(User, lee.id))  # gone entirely, as a row
+    db.session.commit()
+    assert log(ada) == [("read_entry", "A deleted account", "unknown", world["entries"][2].id)]
 
 
 def test_entry_titles_names_only_the_clients_own_live_entries(world, make_entry):

@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from journal.extensions import db
-from journal.models import AuditEvent, DeviceSession, Entry, User
+from journal.models import AuditEvent, DeviceSession, Entry, Invite, Link, User, utcnow
+from journal.services import appointments, links, packets
 from tests.conftest import PASSWORD, Api
 from tests.helpers import assert_error
+from tests.test_web_links import _user
 
 WRONG = "not the right password"
 
@@ -223,7 +225,13 @@ def test_delete_me_removes_everything(app, api_as, make_entry, make_user, role):
     assert response.status_code == 204
     assert response.get_data() == b""
     user_id = api.user.id
-    assert count(app, User, User.id == user_id) == 0
+    if role == "client":
+        assert count(app, User, User.id == user_id) == 0
+    else:  # closed, not removed: see test_a_therapist_leaving_keeps_the_clients_words
+        with app.app_context():
+            closed = db.session.get(User, user_id)
+            assert closed.email == f"closed-{user_id}@closed.invalid"
+            assert (closed.display_name, closed.totp_sealed) == ("A former therapist", None)
     assert count(app, Entry, Entry.author_id == user_id) == 0
     assert count(app, DeviceSession, DeviceSession.user_id == user_id) == 0
     assert count(app, User, User.wrapped_key.is_not(None)) == 1  # only the other user's key
@@ -232,6 +240,40 @@ def test_delete_me_removes_everything(app, api_as, make_entry, make_user, role):
 
     assert_error(api.get("/api/v1/me"), 401, "not_signed_in")
     assert_error(Api(app.test_client()).login(api.user.email), 401, "invalid_credentials")
+
+
+def test_a_therapist_leaving_keeps_the_clients_words(app, api_as, make_user, make_entry):
+    """A therapist's deleted account ends their links and keeps nothing of theirs, but the
+    client's sessions, packet and agenda note stay (in the export too)."""
+    therapist = api_as(make_user("therapist", name="Dr Lee", email="lee@example.test"))
+    client = api_as(make_user("client"))
+    with app.app_context():
+        link = links.redeem(_user(client.user), links.create_invite(_user(therapist.user))[1])
+        links.create_invite(_user(therapist.user))  # an open invite, to be withdrawn
+        starts = utcnow() + timedelta(days=2)
+        session = appointments.schedule(_user(client.user), link.id, starts)
+        entry = make_entry(client.user, "For Tuesday")
+        packets.prepare(_user(client.user), session.id, "The pace, please", [entry.id])
+    assert therapist.delete("/api/v1/me", {"password": PASSWORD}).status_code == 204
+
+    [kept] = client.get("/api/v1/export").get_json()["packets"]
+    assert (kept["session_id"], kept["agenda"]) == (session.id, "The pace, please")
+    assert [i["entry_id"] for i in kept["items"]] == [entry.id]
+    assert "Dr Lee" not in client.client.get("/links").get_data(as_text=True)
+    assert count(app, Link, Link.id == link.id, Link.status == "ended") == 1
+    assert count(app, Invite, Invite.therapist_id == therapist.user.id) == 0
+    assert "unlink" in actions(app, therapist.user.id)
+    again = Api(app.test_client()).post(  # the email is free again; the old password opens nothing
+        "/api/v1/auth/register",
+        {
+            "email": "lee@example.test",
+            "password": PASSWORD,
+            "display_name": "Lee",
+            "role": "client",
+        },
+    )
+    assert again.status_code == 201
+    assert again.get_json()["id"] != therapist.user.id
 
 
 def test_delete_page(app, api_as, make_entry):

@@ -9,7 +9,7 @@ from sqlalchemy import event, func, select, update
 
 from journal.errors import AppError
 from journal.extensions import db
-from journal.models import SCALES, Checkin, TherapySession, utcnow
+from journal.models import SCALES, Checkin, Link, TherapySession, utcnow
 from journal.services import accounts, checkins, links
 from tests.conftest import PASSWORD
 from tests.test_web_links import _user, link_up, pair, schedule, text_of
@@ -102,22 +102,37 @@ def test_each_therapist_has_a_trend_of_its_own(app, pair, make_user):
 
 
 def test_check_ins_outlive_a_therapists_deleted_account(app, pair):
-    """They are the client's words: still charted, exported and private-able, about "a past
+    """They are the client's words: still charted, exported and private-able, about "a former
     therapist", and never shareable again."""
     series(app, pair.client.user, pair.therapist.user, [30, 34], note="Mine to keep")
     with app.app_context():
         accounts.delete_account(_user(pair.therapist.user), PASSWORD)
     text = text_of(pair.client.client.get("/checkins"))
-    assert "Over time, with a past therapist" in text and "Dr Lee" not in text
+    assert "Over time, with A former therapist" in text and "Dr Lee" not in text
     assert chart_and_table(text)[0] == [30, 34] and "Mine to keep" in text
+    assert sharing_buttons(text) == ["Stop sharing", "Stop sharing"]
     with app.app_context():
         kept = checkins.all_of(_user(pair.client.user))
-        assert [(c.total, c.therapist_id) for c in kept] == [(30, None), (34, None)]
-        with pytest.raises(AppError):
-            checkins.set_shared(_user(pair.client.user), kept[0].id, True)
+        assert [c.total for c in kept] == [30, 34]
         assert checkins.set_shared(_user(pair.client.user), kept[0].id, False).shared is False
+        with pytest.raises(AppError):  # the link has ended: no one to share it with
+            checkins.set_shared(_user(pair.client.user), kept[0].id, True)
     exported = pair.client.get("/api/v1/export").get_json()["checkins"]
-    assert [c["therapist_id"] for c in exported] == [None, None]
+    assert [c["total"] for c in exported] == [30, 34]
+
+
+def test_check_ins_outlive_their_link_itself(app, pair):
+    """Should a link row ever go, its check-ins stay (the foreign key sets null)."""
+    check_in(app, pair.client.user, pair.therapist.user, (2, 2, 2, 2))
+    with app.app_context():
+        db.session.delete(db.session.get(Link, pair.link_id))
+        db.session.commit()
+        [kept] = checkins.all_of(_user(pair.client.user))
+        assert (kept.total, kept.therapist_id) == (8, None)
+        with pytest.raises(AppError):
+            checkins.set_shared(_user(pair.client.user), kept.id, True)
+    text = text_of(pair.client.client.get("/checkins"))
+    assert "Over time, with A former therapist" in text and chart_and_table(text)[0] == [8]
 
 
 def test_older_check_ins_page_back_and_bad_paging_is_422(app, pair):

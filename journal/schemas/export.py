@@ -6,6 +6,7 @@ from journal.schemas.auth import DeviceSchema, UserSchema
 from journal.schemas.checkins import CheckinSchema
 from journal.schemas.entries import EntrySchema
 from journal.schemas.fields import UTCDateTimeField
+from journal.schemas.packets import PacketSchema
 
 
 class EventSchema(Schema):
@@ -25,5 +26,6 @@ class ExportSchema(Schema):
     account = fields.Nested(UserSchema, dump_only=True)
     entries = fields.List(fields.Nested(EntrySchema), dump_only=True)
     checkins = fields.List(fields.Nested(CheckinSchema), dump_only=True)
+    packets = fields.List(fields.Nested(PacketSchema), dump_only=True)
     devices = fields.List(fields.Nested(DeviceSchema), dump_only=True)
     events = fields.List(fields.Nested(EventSchema), dump_only=True)

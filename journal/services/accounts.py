@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from journal.errors import AppError, validation_error
 from journal.extensions import db
-from journal.models import DeviceSession, Entry, User, new_id, utcnow
+from journal.models import DeviceSession, Entry, Invite, Link, User, new_id, utcnow
 from journal.models.users import DEFAULT_TIME_ZONE
 from journal.services import audit
 from journal.services.keys import give_user_a_key
@@ -19,6 +19,10 @@ from journal.services.passwords import (
 )
 
 INVALID_CREDENTIALS = "That email and password don't match an account."
+# What clients see in place of a therapist who deleted their account.
+FORMER_THERAPIST = "A former therapist"
+# Stored in place of a closed account's hash: it is not a hash, so no password ever matches it.
+NO_PASSWORD = "!closed"  # noqa: S105 - a marker, not a secret
 
 
 def normalise_email(email: str) -> str:
@@ -106,10 +110,33 @@ def delete_account(user: User, password: str) -> None:
     db.session.flush()
     db.session.execute(delete(Entry).where(Entry.author_id == user_id))
     db.session.execute(delete(DeviceSession).where(DeviceSession.user_id == user_id))
-    db.session.delete(user)
+    if user.is_therapist:
+        _close_therapist(user)
+    else:
+        db.session.delete(user)
     audit.record("delete_account", actor_id=user_id, owner_id=user_id)
     db.session.commit()
     current_app.logger.info("account %s deleted", user_id)
+
+
+def _close_therapist(therapist: User) -> None:
+    """Remove a therapist's every way in and every detail, but keep a nameless row.
+
+    Removing the row would take the links with it, and with them the sessions, packets and agenda
+    notes their clients wrote: a client's words must not vanish because a therapist left.
+    """
+    ending = db.session.scalars(
+        select(Link).where(Link.therapist_id == therapist.id, Link.status == "active")
+    ).all()
+    for link in ending:  # as if the therapist ended each link: access stops at once
+        link.status, link.ended_at = "ended", utcnow()
+        audit.record("unlink", actor_id=therapist.id, owner_id=link.client_id)
+    db.session.execute(delete(Invite).where(Invite.therapist_id == therapist.id))
+    therapist.email = f"closed-{therapist.id}@closed.invalid"  # free to register again
+    therapist.display_name = FORMER_THERAPIST
+    therapist.password_hash = NO_PASSWORD
+    therapist.totp_sealed, therapist.totp_enabled_at = None, None
+    therapist.session_generation += 1
 
 
 def recently_authenticated(device: DeviceSession) -> bool:

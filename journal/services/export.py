@@ -4,12 +4,13 @@ from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import AuditEvent, Entry, User
-from journal.services import audit, checkins, sessions
+from journal.services import audit, checkins, packets, sessions
 from journal.services.entries import list_all
 
 
 def export_for(user: User) -> dict:
-    """Collect the account, entries, check-ins, devices and the trail about them; record it."""
+    """Collect the account, entries, check-ins, session packets, devices and the trail about
+    them; record it."""
     events = db.session.scalars(
         select(AuditEvent)
         .where((AuditEvent.owner_id == user.id) | (AuditEvent.actor_id == user.id))
@@ -19,6 +20,7 @@ def export_for(user: User) -> dict:
         "account": user,
         "entries": list_all(user),
         "checkins": checkins.all_of(user),
+        "packets": packets.all_of(user),  # agenda notes are the client's words too
         "devices": sessions.list_devices(user),
         "events": events,
     }

@@ -88,6 +88,21 @@ def for_client(client: User, session_id: str) -> PacketView:
     session, link = appointments.own_session(client, session_id)
     if link.client_id != client.id:
         raise AppError(403, "wrong_role", "Only the client prepares the packet.")
+    return _client_view(client, session, link)
+
+
+def all_of(client: User) -> list[PacketView]:
+    """Every session on the client's links, ended ones too, with its packet (for the export)."""
+    rows = db.session.execute(
+        select(TherapySession, Link)
+        .join(Link, TherapySession.link_id == Link.id)
+        .where(Link.client_id == client.id)
+        .order_by(TherapySession.starts_at, TherapySession.id)
+    )
+    return [_client_view(client, session, link) for session, link in rows]
+
+
+def _client_view(client: User, session: TherapySession, link: Link) -> PacketView:
     cipher = cipher_for_user(client)
     entries = {
         e.id: e

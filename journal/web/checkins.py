@@ -12,6 +12,7 @@ from journal.errors import AppError, flatten_messages
 from journal.schemas.common import ListArgsSchema
 from journal.schemas.fields import Text
 from journal.services import checkins, links
+from journal.services.accounts import FORMER_THERAPIST
 from journal.web.dates import user_zone
 from journal.web.forms import read_form, rerender
 
@@ -86,7 +87,7 @@ def trends_by_therapist(items: list, names: dict[str, str]) -> list[SimpleNamesp
         groups.setdefault(item.therapist_id, []).append(item)
     trends = []
     for number, (therapist_id, group) in enumerate(groups.items(), start=1):
-        name = names.get(therapist_id, "a past therapist")
+        name = names.get(therapist_id, FORMER_THERAPIST)  # None: the link itself is gone
         points, rows = trend(group)
         label = f"Your check-ins about the work with {name}, over time"
         chart = trend_svg(points, label=label, chart_id=f"chart-{number}")

@@ -276,6 +276,12 @@ def test_a_therapist_leaving_keeps_the_clients_words(app, api_as, make_user, mak
     assert again.get_json()["id"] != therapist.user.id
 
 
+def test_the_delete_page_tells_a_therapist_what_closing_means(api_as):
+    text = unescape(api_as("therapist").client.get("/account/delete").get_data(as_text=True))
+    assert "every link with a client ends at once" in text
+    assert "What your clients wrote stays theirs." in text and "0 entries" not in text
+
+
 def test_delete_page(app, api_as, make_entry):
     api = api_as("client")
     make_entry(api.user, body="one")

@@ -14,6 +14,7 @@ from journal.extensions import csrf, db, limiter, migrate
 from journal.security import register_security
 from journal.web import blueprints
 from journal.web.dates import register_dates
+from journal.web.forms import register_form_helpers
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
@@ -28,6 +29,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_dates(app)
+    register_form_helpers(app)
     register_error_handlers(app)
     register_commands(app)
     register_security(app)

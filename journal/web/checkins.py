@@ -14,7 +14,7 @@ from journal.schemas.fields import Text
 from journal.services import checkins, links
 from journal.services.accounts import FORMER_THERAPIST
 from journal.web.dates import user_zone
-from journal.web.forms import read_form, rerender
+from journal.web.forms import read_form, rerender, therapist_choice
 
 bp = Blueprint("checkins", __name__, url_prefix="/checkins")
 
@@ -43,12 +43,7 @@ class CheckinFormSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    therapist_id = Text(
-        required=True,
-        allow_nul=False,
-        validate=validate.Length(max=36),
-        error_messages={"required": "Choose which therapist this is about."},
-    )
+    therapist_id = therapist_choice("Choose which therapist this is about.")
     bond = _rating()
     goals = _rating()
     approach = _rating()

@@ -1,9 +1,10 @@
 """Reading HTML forms with the same schemas as the API."""
 
-from flask import render_template, request
-from marshmallow import EXCLUDE, Schema, ValidationError
+from flask import Flask, render_template, request
+from marshmallow import EXCLUDE, Schema, ValidationError, validate
 
 from journal.errors import AppError, flatten_messages, validation_error
+from journal.schemas.fields import Text
 
 
 def read_form(schema_cls: type[Schema]) -> tuple[dict | None, dict]:
@@ -30,3 +31,23 @@ def require_form(schema_cls: type[Schema]) -> dict:
     if errors:
         raise validation_error(errors)
     return data
+
+
+def therapist_choice(required: str) -> Text:
+    """A form's chosen therapist (an id from a select), with what to say when none is chosen."""
+    return Text(
+        required=True,
+        allow_nul=False,
+        validate=validate.Length(max=36),
+        error_messages={"required": required},
+    )
+
+
+def person_choices(people) -> list[tuple[str, str]]:
+    """People as (id, name) options for the `select` macro (choosing a linked therapist)."""
+    return [(person.id, person.display_name) for person in people]
+
+
+def register_form_helpers(app: Flask) -> None:
+    """Give templates what form macros need beyond the request."""
+    app.jinja_env.globals.update(person_choices=person_choices)

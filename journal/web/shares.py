@@ -17,7 +17,7 @@ from journal.auth import role_required
 from journal.errors import AppError
 from journal.schemas.fields import Text
 from journal.services import entries, links, sharing
-from journal.web.forms import form_errors, read_form, rerender
+from journal.web.forms import form_errors, read_form, rerender, therapist_choice
 from journal.web.prepare import WhenField
 
 bp = Blueprint("shares", __name__, url_prefix="/journal")
@@ -32,12 +32,7 @@ class ShareFormSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    therapist_id = Text(
-        required=True,
-        allow_nul=False,
-        validate=validate.Length(max=36),
-        error_messages={"required": "Choose a therapist."},
-    )
+    therapist_id = therapist_choice("Choose a therapist.")
     part = fields.String(load_default="whole", validate=validate.OneOf(PARTS))
     passage = Text(
         load_default="",

@@ -67,8 +67,14 @@ def sign_out() -> None:
     device = current_device()
     if device is not None:
         sessions.end(device)
+    forget_session_here()
+
+
+def forget_session_here() -> None:
+    """Forget this browser's session (already ended), and have it drop cached pages of ours."""
     session.clear()
     g.session_changed = True
+    g.signed_out = True
 
 
 def current_device() -> DeviceSession | None:

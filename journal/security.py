@@ -1,6 +1,6 @@
 """Headers on every response, and refusing cross-site writes."""
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 from journal.errors import AppError, not_found
 
@@ -35,6 +35,10 @@ def set_security_headers(response):
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    # Signed out: the browser drops what it cached of our pages (never IndexedDB, where sealed
+    # drafts wait for their own account).
+    if g.get("signed_out"):
+        headers["Clear-Site-Data"] = '"cache"'
     # Only static files may be cached; pages and API answers may hold journal text.
     if request.endpoint != "static" and "Cache-Control" not in headers:
         headers["Cache-Control"] = "no-store"

@@ -15,6 +15,7 @@ LOGIN = "/api/v1/auth/login"
 LOGOUT = "/api/v1/auth/logout"
 ME = "/api/v1/me"
 USER_KEYS = {"id", "email", "display_name", "role", "time_zone", "created_at", "two_factor"}
+USER_KEYS |= {"offline_reading"}
 GOOD = {
     "email": "new.person@example.test",
     "password": PASSWORD,

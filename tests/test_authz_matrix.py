@@ -39,6 +39,9 @@ BODIES = {
     ("PATCH", "/api/v1/checkins/{checkin}"): {"shared": False},
     ("PATCH", "/api/v1/checkins/{private_checkin}"): {"shared": True},
     ("PATCH", "/api/v1/me"): {"display_name": "Sam"},
+    ("POST", "/api/v1/me/device-key"): {"device": "a-device-of-the-owners-own-making-0123456789"},
+    ("POST", "/api/v1/me/device-key/replace"): {"device": "a-device-no-one-unlocked-0123456789"},
+    ("DELETE", "/api/v1/me/device-key/previous"): {"device": "a-device-no-one-unlocked-0123456789"},
     ("DELETE", "/api/v1/me"): {"password": PASSWORD},
     ("POST", "/api/v1/auth/reauth"): {"password": PASSWORD},
     ("PUT", "/api/v1/me/password"): {
@@ -74,6 +77,7 @@ FORMS = {
     ("POST", "/therapist/clients/{owner}/sessions/{session}/move"): {"starts_at": SOON_LOCAL},
     ("POST", "/account/profile"): {"display_name": "Sam"},
     ("POST", "/account/time-zone"): {"time_zone": "Europe/Berlin"},
+    ("POST", "/account/offline-reading"): {"offline_reading": "true"},
     ("POST", "/account/password"): {
         "current_password": PASSWORD,
         "new_password": "another calm river at dusk",

@@ -30,6 +30,7 @@ SUCCESS = {
     ("post", "/links/{link_id}/sessions"): "201",
     ("delete", "/sessions/{session_id}"): "204",
     ("post", "/checkins"): "201",
+    ("delete", "/me/device-key/previous"): "204",
 }
 
 
@@ -186,6 +187,7 @@ def test_schema_fields(spec):
         "time_zone",
         "created_at",
         "two_factor",
+        "offline_reading",
     }
     assert schemas["Error"]["required"] == ["error"]
     body = schemas["ErrorBody"]

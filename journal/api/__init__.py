@@ -3,6 +3,7 @@
 from journal.api import (
     auth,
     checkins,
+    devicekeys,
     docs,
     entries,
     links,
@@ -18,6 +19,7 @@ __all__ = [
     "auth",
     "bp",
     "checkins",
+    "devicekeys",
     "docs",
     "entries",
     "links",

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from journal.api.blueprint import bp
 from journal.api.io import load_json
 from journal.api.spec import documented
-from journal.auth import current_device, sign_out
+from journal.auth import current_device, forget_session_here, sign_out
 from journal.errors import AppError
 from journal.schemas.auth import (
     ChangePasswordSchema,
@@ -127,6 +127,8 @@ def list_devices():
 def end_device(device_id: str):
     """Sign one device out."""
     sessions.end_device(current_user, device_id)
+    if device_id == g.device.id:
+        forget_session_here()
     return "", 204
 
 
@@ -136,4 +138,5 @@ def end_device(device_id: str):
 def end_all_devices():
     """Sign out of every device, this one included."""
     sessions.end_everywhere(current_user)
+    forget_session_here()
     return "", 204

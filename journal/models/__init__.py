@@ -2,6 +2,7 @@
 
 from journal.models.audit import AuditEvent
 from journal.models.checkins import SCALES, Checkin
+from journal.models.devices import DeviceKey
 from journal.models.entries import KINDS, Entry
 from journal.models.sessions import PacketItem, TherapySession
 from journal.models.sharing import Invite, Link, Share
@@ -14,6 +15,7 @@ __all__ = [
     "SCALES",
     "AuditEvent",
     "Checkin",
+    "DeviceKey",
     "DeviceSession",
     "Entry",
     "Invite",

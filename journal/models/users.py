@@ -5,7 +5,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from journal.extensions import db
@@ -48,6 +48,8 @@ class User(UserMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The newest time step whose code was accepted: a code is never taken twice.
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
+    # A client's devices keep their newest entries, sealed, to read offline; off keeps only drafts.
+    offline_reading: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     devices: Mapped[list["DeviceSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -66,6 +68,11 @@ class User(UserMixin, db.Model):
     @property
     def is_therapist(self) -> bool:
         return self.role == "therapist"
+
+    @property
+    def keeps_offline_copy(self) -> bool:
+        """Whether this account's devices keep recent entries to read offline (never therapists)."""
+        return self.is_client and self.offline_reading
 
     @property
     def totp_enabled(self) -> bool:

@@ -80,16 +80,24 @@ class TimeZoneSchema(Schema):
     time_zone = TimeZone(required=True)
 
 
+class OfflineReadingSchema(Schema):
+    """Input for whether this account's devices keep recent entries to read offline."""
+
+    offline_reading = fields.Boolean(required=True)
+
+
 class UpdateMeSchema(Schema):
-    """Input for PATCH /me: a new display name, a new time zone, or both."""
+    """Input for PATCH /me: a new display name, time zone or offline-reading choice."""
 
     display_name = Name()
     time_zone = TimeZone()
+    offline_reading = fields.Boolean()
 
     @validates_schema
     def _something_to_change(self, data, **kwargs):
         if not data:
-            raise ValidationError("Send a display_name, a time_zone or both.", "display_name")
+            message = "Send a display_name, a time_zone or offline_reading."
+            raise ValidationError(message, "display_name")
 
 
 class UserSchema(Schema):
@@ -102,6 +110,7 @@ class UserSchema(Schema):
     time_zone = fields.String(dump_only=True)
     created_at = UTCDateTimeField(dump_only=True)
     two_factor = fields.Boolean(dump_only=True, attribute="totp_enabled")
+    offline_reading = fields.Boolean(dump_only=True, attribute="keeps_offline_copy")
 
 
 class CsrfSchema(Schema):

@@ -9,7 +9,7 @@ from journal.errors import AppError, validation_error
 from journal.extensions import db
 from journal.models import DeviceSession, Entry, Invite, Link, User, new_id, utcnow
 from journal.models.users import DEFAULT_TIME_ZONE
-from journal.services import audit
+from journal.services import audit, devicekeys
 from journal.services.keys import give_user_a_key
 from journal.services.passwords import (
     hash_password,
@@ -90,10 +90,20 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
+OFFLINE_FOR_CLIENTS = "A therapist's devices keep no client's words offline."
+
+
 def update_profile(
-    user: User, display_name: str | None = None, time_zone: str | None = None
+    user: User,
+    display_name: str | None = None,
+    time_zone: str | None = None,
+    offline_reading: bool | None = None,
 ) -> User:
-    """Change how the account's name is shown, or the time zone its times are shown in."""
+    """Change the name shown, the time zone times are shown in, or offline reading (clients)."""
+    if offline_reading and not user.is_client:
+        raise validation_error({"offline_reading": [OFFLINE_FOR_CLIENTS]})
+    if offline_reading is not None:
+        user.offline_reading = offline_reading
     if display_name is not None:
         user.display_name = display_name.strip()
     if time_zone is not None:
@@ -110,6 +120,7 @@ def delete_account(user: User, password: str) -> None:
     db.session.flush()
     db.session.execute(delete(Entry).where(Entry.author_id == user_id))
     db.session.execute(delete(DeviceSession).where(DeviceSession.user_id == user_id))
+    devicekeys.forget_all(user)  # what its devices keep can never be opened again
     if user.is_therapist:
         _close_therapist(user)
     else:

@@ -41,6 +41,11 @@ def idle_limit(user: User) -> timedelta:
     return timedelta(minutes=current_app.config[key])
 
 
+def absolute_limit() -> timedelta:
+    """How long any session lasts at most after sign-in."""
+    return timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+
+
 def load(token: str) -> DeviceSession | None:
     """Return the live session record for a cookie token, ending it if it has timed out."""
     device = db.session.scalar(
@@ -49,11 +54,10 @@ def load(token: str) -> DeviceSession | None:
     if device is None or device.ended_at is not None:
         return None
     user, now = device.user, utcnow()
-    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
     if (
         device.generation != user.session_generation
         or now - device.last_seen_at > idle_limit(user)
-        or now - device.created_at > absolute
+        or now - device.created_at > absolute_limit()
     ):
         device.ended_at = now
         db.session.commit()

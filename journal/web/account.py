@@ -5,10 +5,11 @@ import json
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from journal.auth import sign_out
+from journal.auth import forget_session_here, sign_out
 from journal.errors import AppError
 from journal.schemas.auth import (
     ChangePasswordSchema,
+    OfflineReadingSchema,
     PasswordSchema,
     ProfileSchema,
     TimeZoneSchema,
@@ -64,6 +65,21 @@ def time_zone():
     return redirect(url_for("account.index"))
 
 
+@bp.post("/offline-reading")
+def offline_reading():
+    """Choose whether this account's devices keep recent entries to read offline."""
+    try:
+        data = require_form(OfflineReadingSchema)
+        accounts.update_profile(current_user, offline_reading=data["offline_reading"])
+    except AppError as error:
+        return _page(form_errors(error), error.status)
+    if data["offline_reading"]:
+        flash("Your devices will keep your recent entries, sealed, to read offline.")
+    else:
+        flash("Your devices will keep nothing but what you're writing.")
+    return redirect(url_for("account.index"))
+
+
 @bp.post("/password")
 def password():
     """Change the password; every device, this one included, is signed out."""
@@ -82,6 +98,7 @@ def end_device(device_id: str):
     """Sign one device out."""
     sessions.end_device(current_user, device_id)
     if device_id == g.device.id:
+        forget_session_here()
         return redirect(url_for("auth.login"))
     flash("That device was signed out.")
     return redirect(url_for("account.index"))
@@ -91,6 +108,7 @@ def end_device(device_id: str):
 def end_all():
     """Sign out everywhere, this device included."""
     sessions.end_everywhere(current_user)
+    forget_session_here()
     flash("You're signed out on every device.")
     return redirect(url_for("auth.login"))
 

@@ -115,5 +115,5 @@ def logout():
     if request.method == "GET":
         return render_template("auth/logout.html")
     sign_out()
-    flash("You're signed out. Drafts saved on this device stay here.")
+    flash("You're signed out. What this device keeps stays sealed until you sign in here again.")
     return redirect(url_for("auth.login"))

@@ -1,10 +1,12 @@
-// Service worker: keeps the app shell for offline use. It never stores API answers or any page
-// holding journal text; only the shell, the offline page and the empty new-entry page.
+// Service worker: keeps the app shell for offline use. It never stores an API answer or any page
+// the server renders for someone: only static files and the offline page, which is the same for
+// everyone. Offline, every page opens as that offline page, whose script shows the account still
+// signed in on this device its own drafts and kept entries (see device.js), and no one else
+// anything.
 
 const VERSION = "__SHELL_VERSION__";
 const SHELL = `shell-${VERSION}`;
-const PAGES = "pages-v1";
-const NEW_ENTRY = "/journal/new";
+const OFFLINE = "/offline";
 const SHELL_FILES = __SHELL_FILES__;
 
 self.addEventListener("install", (event) => {
@@ -12,7 +14,6 @@ self.addEventListener("install", (event) => {
     (async () => {
       const shell = await caches.open(SHELL);
       await shell.addAll(SHELL_FILES);
-      await keepNewEntryPage(await fetch(NEW_ENTRY, { credentials: "same-origin" }).catch(() => null));
       await self.skipWaiting();
     })(),
   );
@@ -21,34 +22,20 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
+      // Older versions also kept a signed-in new-entry page: every other cache goes.
       for (const name of await caches.keys()) {
-        if (name !== SHELL && name !== PAGES) await caches.delete(name);
+        if (name !== SHELL) await caches.delete(name);
       }
       await self.clients.claim();
     })(),
   );
 });
 
-// Only a real, signed-in new-entry page is kept (never a redirect to sign-in).
-async function keepNewEntryPage(response) {
-  if (!response || !response.ok || response.redirected) return;
-  if (new URL(response.url).pathname !== NEW_ENTRY) return;
-  const pages = await caches.open(PAGES);
-  await pages.put(NEW_ENTRY, response);
-}
-
 async function page(request) {
-  const url = new URL(request.url);
   try {
-    const response = await fetch(request);
-    if (url.pathname === NEW_ENTRY) await keepNewEntryPage(response.clone());
-    return response;
+    return await fetch(request);
   } catch {
-    if (url.pathname === NEW_ENTRY) {
-      const kept = await caches.match(NEW_ENTRY, { cacheName: PAGES });
-      if (kept) return kept;
-    }
-    return caches.match("/offline", { cacheName: SHELL });
+    return caches.match(OFFLINE, { cacheName: SHELL });
   }
 }
 

@@ -81,3 +81,39 @@ def test_client_pages_carry_the_outbox_and_the_owner(api_as):
     text = api.client.get("/journal").get_data(as_text=True)
     assert f'<meta name="journal-user" content="{api.user.id}">' in text
     assert "js/outbox.js" in text and "data-waiting" in text
+    assert '<meta name="journal-offline" content="on">' in text
+    assert '<meta name="journal-time-zone" content="UTC">' in text
+
+
+def test_no_page_for_anyone_else_names_an_owner(api_as, client):
+    """Signed out, or a therapist: no page says whose words the device might keep."""
+    therapist = api_as("therapist")
+    for text in (
+        client.get("/login").get_data(as_text=True),
+        therapist.client.get("/account").get_data(as_text=True),
+    ):
+        assert "journal-user" not in text and "journal-offline" not in text
+        assert "js/page.js" in text and "js/outbox.js" not in text
+
+
+def test_the_offline_page_is_the_same_for_everyone(client, api_as):
+    """It is kept by the service worker for whoever opens the app next: it names no one."""
+    client_api, therapist = api_as("client"), api_as("therapist")
+    pages = [
+        client.get("/offline").get_data(as_text=True),
+        client_api.client.get("/offline").get_data(as_text=True),
+        therapist.client.get("/offline").get_data(as_text=True),
+    ]
+    assert pages[0] == pages[1] == pages[2]
+    text = pages[0]
+    assert '<meta name="journal-shell" content="offline">' in text
+    assert "journal-user" not in text and "csrf" not in text.lower()
+    assert client_api.user.display_name not in text and client_api.user.email not in text
+    assert "Sign out" not in text and "Account" not in text
+    assert "js/offline.js" in text and "data-autosave" in text
+
+
+def test_the_worker_keeps_no_signed_in_page(client):
+    """Older workers kept the new-entry page of whoever was signed in; this one keeps none."""
+    text = client.get("/sw.js").get_data(as_text=True)
+    assert "/journal/new" not in text and "pages-v1" not in text

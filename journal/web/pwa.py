@@ -7,14 +7,23 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 
+from journal.models import KINDS
+
 bp = Blueprint("pwa", __name__)
 
-# The app shell the service worker keeps for offline use: no journal text in any of it.
+# The app shell the service worker keeps for offline use: no journal text and no name in any of it.
 SHELL_STATIC = [
     "css/app.css",
+    "js/api.js",
+    "js/idb.js",
+    "js/seal.js",
+    "js/device.js",
+    "js/page.js",
     "js/drafts.js",
+    "js/copy.js",
     "js/outbox.js",
     "js/autosave.js",
+    "js/offline.js",
     "js/register-sw.js",
     "icons/icon.svg",
     "icons/icon-192.png",
@@ -89,7 +98,8 @@ def manifest():
 
 @bp.get("/offline")
 def offline():
-    """The page the service worker shows when there is no network."""
-    response = current_app.make_response(render_template("pwa/offline.html"))
+    """The page the service worker shows when there is no network: the same for everyone."""
+    page = render_template("pwa/offline.html", offline_page=True, kinds=KINDS, form={}, errors={})
+    response = current_app.make_response(page)
     response.headers["Cache-Control"] = "no-cache"
     return response

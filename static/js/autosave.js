@@ -7,15 +7,16 @@ import { flush, owner } from "./outbox.js";
 const KEEP_MS = 300; // write to this device soon after typing stops
 const SEND_MS = 1200; // and to the server a little later
 
-const form = document.querySelector("form[data-autosave]");
-const status = form?.querySelector(".save-status");
-const me = owner();
+let form = null;
+let status = null;
+let me = null;
 let id = null;
-let mode = form?.dataset.autosave;
+let mode = null;
 let version = null;
 let keepTimer = null;
 let sendTimer = null;
 let dirty = false;
+let ready = Promise.resolve(false);
 
 const field = (name) => form.elements.namedItem(name);
 
@@ -57,7 +58,7 @@ function becomeEdit(newVersion) {
 
 async function keep() {
   clearTimeout(keepTimer);
-  if (!dirty || !field("body").value) return false;
+  if (!(await ready) || !dirty || !field("body").value) return false;
   dirty = false;
   await drafts.save(id, me, fields(), { mode, baseVersion: version });
   say("local", navigator.onLine ? "Saved on this device…" : "Saved on this device. It will be sent when you're back online.");
@@ -82,7 +83,7 @@ async function showChoice(draft) {
   });
   box.append(heading);
   if (draft.state === "conflict" && draft.current) {
-    const current = await drafts.unseal(draft.current);
+    const current = await drafts.unseal(me, draft.current);
     const saved = Object.assign(document.createElement("div"), { className: "entry-body", textContent: current.body });
     box.append(Object.assign(document.createElement("p"), { textContent: "The saved version says:" }), saved);
     box.append(
@@ -103,7 +104,7 @@ async function showChoice(draft) {
   } else if (draft.state === "orphan") {
     box.append(
       button("Save as a new entry", "button", async () => {
-        const values = await drafts.unseal(draft.sealed);
+        const values = await drafts.unseal(me, draft.sealed);
         await drafts.forget(id);
         id = crypto.randomUUID();
         mode = "create";
@@ -146,7 +147,7 @@ async function start() {
   }
   const draft = await drafts.get(id);
   if (draft && draft.owner === me) {
-    fill(await drafts.unseal(draft.sealed));
+    fill(await drafts.unseal(me, draft.sealed));
     if (draft.mode === "update" && mode === "create") becomeEdit(draft.baseVersion);
     if (draft.state === "pending") {
       say("local", "We brought back words you hadn't sent yet.");
@@ -156,11 +157,6 @@ async function start() {
       showChoice(draft);
     }
   }
-  form.addEventListener("input", () => {
-    dirty = true;
-    clearTimeout(keepTimer);
-    keepTimer = setTimeout(keep, KEEP_MS);
-  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!field("body").value) {
@@ -179,4 +175,30 @@ async function start() {
   window.addEventListener("journal:sync", onSync);
 }
 
-if (form && status && me && window.crypto?.subtle) start();
+// Keep every keystroke of this form on the device; the offline page starts its own editor.
+// Words typed before the key is ready are noticed at once and kept as soon as it is.
+export function startEditor(target) {
+  form = target;
+  status = form.querySelector(".save-status");
+  mode = form.dataset.autosave;
+  const changed = () => {
+    dirty = true;
+    clearTimeout(keepTimer);
+    keepTimer = setTimeout(keep, KEEP_MS);
+  };
+  form.addEventListener("input", changed);
+  // Typed before this script ran (a slow connection): keep that too.
+  if (["title", "body", "tags"].some((name) => field(name).value !== field(name).defaultValue)) {
+    changed();
+  }
+  ready = (async () => {
+    me = window.crypto?.subtle ? await owner() : null;
+    if (!status || !me) return false;
+    await start();
+    return true;
+  })();
+  return ready;
+}
+
+const onPage = document.querySelector("form[data-autosave]:not([data-offline])");
+if (onPage) startEditor(onPage);

@@ -1,6 +1,6 @@
 // The feedback composer's words, kept on this device while someone writes them: sealed like
-// journal drafts and owned by the signed-in account, but never sent by the outbox (it sends
-// only "pending" drafts). Feedback is hard to write; a sign-out or an idle timeout between
+// journal drafts, to the signed-in account's key for this device, but never sent by the outbox
+// (it sends only "pending" drafts). Feedback is hard to write; a sign-out or an idle timeout between
 // typing and saving must not lose it. The composer brings the words back, and they are
 // forgotten once the feedback is saved.
 
@@ -9,7 +9,7 @@ import { owner } from "./outbox.js";
 
 export const MODE = "compose";
 const FIELDS = ["what", "instead", "difficulty", "raise_how", "title"];
-const me = owner();
+let me = null;
 
 function read(form) {
   const data = new FormData(form);
@@ -40,17 +40,18 @@ function replace(id, next) {
 }
 
 async function keep(form) {
+  if (!me) return null;
   const id = form.elements.namedItem("id").value;
   const fields = read(form);
   if (blank(fields)) return replace(id, null);
-  const sealed = await drafts.seal(fields);
+  const sealed = await drafts.seal(me, fields);
   return replace(id, { id, owner: me, mode: MODE, state: "composing", sealed, savedAt: Date.now() });
 }
 
 async function kept(wanted) {
   const mine = (await drafts.mine(me)).filter((draft) => draft.mode === MODE);
   const draft = mine.find((d) => d.id === wanted) || mine.at(-1);
-  const fields = draft && (await drafts.unseal(draft.sealed).catch(() => null));
+  const fields = draft && (await drafts.unseal(me, draft.sealed).catch(() => null));
   return fields && { id: draft.id, fields };
 }
 
@@ -72,8 +73,9 @@ async function restore(form) {
   });
 }
 
-function watch(form) {
-  let saving = Promise.resolve();
+// Listen from the first moment; each save waits for the key (and for any words brought back).
+function watch(form, ready) {
+  let saving = ready;
   let sending = false;
   const save = () => {
     saving = saving.then(() => keep(form)).catch(() => null);
@@ -92,16 +94,17 @@ function watch(form) {
   });
 }
 
-async function start() {
+async function start(form) {
+  me = await owner();
   if (!me) return;
   for (const id of document.querySelectorAll("[data-composed]")) {
     await replace(id.dataset.composed, null); // saved: the words now live in the journal
   }
-  const form = document.querySelector("form[data-composer]");
   if (!form) return;
   if (form.dataset.composer === "fresh") await restore(form);
   else await keep(form); // posted back from the preview, or with errors: keep what is shown
-  watch(form);
 }
 
-start();
+const composer = document.querySelector("form[data-composer]");
+const ready = start(composer).catch(() => null);
+if (composer) watch(composer, ready);

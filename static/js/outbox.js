@@ -1,25 +1,21 @@
-// The outbox: sends drafts kept on this device to the server, each exactly once.
-// It runs on load, when the network returns, when the page becomes visible, and on a timer;
-// Background Sync (Chromium only) is a bonus that merely wakes it up.
+// The outbox: sends drafts kept on this device to the server, each exactly once, and only under
+// the session of the account that wrote them. It runs on load, when the network returns, when
+// the page becomes visible, and on a timer; Background Sync (Chromium only) merely wakes it up.
 
+import { call } from "./api.js";
+import * as copy from "./copy.js";
+import * as device from "./device.js";
 import * as drafts from "./drafts.js";
 
 const RETRY_MS = 30_000;
 let running = null;
 let again = false;
 
-export function owner() {
-  const meta = document.querySelector('meta[name="journal-user"]');
-  return meta ? meta.content : null;
-}
+// The account this page writes for (see device.writer).
+export const owner = () => device.writer();
 
 function announce(type, detail) {
   window.dispatchEvent(new CustomEvent("journal:sync", { detail: { type, ...detail } }));
-}
-
-async function csrfToken() {
-  const response = await fetch("/api/v1/auth/csrf", { credentials: "same-origin" });
-  return (await response.json()).csrf_token;
 }
 
 function sameText(entry, fields) {
@@ -32,46 +28,44 @@ function sameText(entry, fields) {
 }
 
 async function markProblem(draft, state, problem, current = null) {
-  const sealedCurrent = current ? await drafts.seal(current) : null;
+  const sealedCurrent = current ? await drafts.seal(draft.owner, current) : null;
   await drafts.update(draft.id, (d) => d && { ...d, state, problem, current: sealedCurrent });
   announce(state, { id: draft.id, problem });
 }
 
 // Send one draft; return false when sending should stop for now.
-async function send(draft, token) {
-  const fields = await drafts.unseal(draft.sealed);
+async function send(draft, keys) {
+  const fields = await drafts.unseal(draft.owner, draft.sealed);
   const create = draft.mode === "create";
   const { prompt_id: promptId, ...editable } = fields;
   const payload = create
     ? { id: draft.id, ...editable, ...(promptId ? { prompt_id: promptId } : {}) }
     : { version: draft.baseVersion, ...editable };
-  const response = await fetch(create ? "/api/v1/entries" : `/api/v1/entries/${draft.id}`, {
-    method: create ? "POST" : "PATCH",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-    body: JSON.stringify(payload),
-  });
-  const body = await response.json().catch(() => ({}));
+  const url = create ? "/api/v1/entries" : `/api/v1/entries/${draft.id}`;
+  const { status, ok, body } = await call(create ? "POST" : "PATCH", url, payload);
   const error = body.error || {};
-  if (response.ok) {
+  if (ok) {
     // A replayed create returns what the server kept; if that is older text, send ours as an edit.
-    const kept = !(create && response.status === 200 && !sameText(body, fields));
+    const kept = !(create && status === 200 && !sameText(body, fields));
     const next = await drafts.update(draft.id, (d) => {
       if (!d) return null;
       if (kept && d.savedAt === draft.savedAt) return null;
       return { ...d, mode: "update", baseVersion: body.version };
     });
     announce("synced", { id: draft.id, version: body.version, pending: Boolean(next) });
+    await device.alive();
+    await copy.remember(keys, body).catch(() => null); // the copy is a convenience; sent is sent
     return true;
   }
-  if (response.status === 409 && error.code === "version_conflict") {
+  if (status === 409 && error.code === "version_conflict") {
     await markProblem(draft, "conflict", error.message, error.current);
-  } else if (response.status === 404 || response.status === 410) {
+  } else if (status === 404 || status === 410) {
     await markProblem(draft, "orphan", "This entry was deleted elsewhere. Your words are kept here.");
-  } else if (response.status === 422) {
+  } else if (status === 422) {
     const problems = Object.values(error.fields || {}).flat().join(" ");
     await markProblem(draft, "invalid", problems || error.message);
-  } else if (response.status === 401) {
+  } else if (status === 401) {
+    await device.lock(); // the session ended: the key leaves, the draft waits sealed
     announce("signed-out", { id: draft.id });
     return false;
   } else {
@@ -81,16 +75,13 @@ async function send(draft, token) {
 }
 
 async function sendAll() {
-  const me = owner();
-  if (!me || !navigator.onLine) return;
-  const waiting = (await drafts.mine(me)).filter((d) => d.state === "pending");
-  if (!waiting.length) return;
-  let token;
+  const keys = await device.current();
+  if (!keys || !navigator.onLine) return;
+  const waiting = (await drafts.mine(keys.owner)).filter((d) => d.state === "pending");
   try {
-    token = await csrfToken();
     for (const queued of waiting) {
       const draft = await drafts.get(queued.id); // the newest text, read just before sending
-      if (draft && draft.state === "pending" && !(await send(draft, token))) break;
+      if (draft && draft.state === "pending" && !(await send(draft, keys))) break;
     }
   } catch {
     announce("offline", {});
@@ -134,14 +125,14 @@ function opening(draft) {
   return draft.mode === "create" ? `/journal/new#draft=${draft.id}` : `/journal/${draft.id}/edit`;
 }
 
+// List what waits on this device, only to its own account while signed in here.
 export async function showWaiting() {
-  const me = owner() || localStorage.getItem("journal-last-user");
+  const keys = await device.current();
   for (const box of document.querySelectorAll("[data-waiting]")) {
     const list = box.querySelector("ul");
-    const found = me ? await drafts.mine(me) : [];
     list.replaceChildren();
-    for (const draft of found) {
-      const fields = await drafts.unseal(draft.sealed).catch(() => null);
+    for (const draft of keys ? await drafts.mine(keys.owner) : []) {
+      const fields = await drafts.unseal(keys.owner, draft.sealed).catch(() => null);
       if (!fields) continue;
       const item = document.createElement("li");
       const link = document.createElement("a");
@@ -157,8 +148,8 @@ export async function showWaiting() {
   }
 }
 
-if (owner()) localStorage.setItem("journal-last-user", owner());
 window.addEventListener("online", flush);
+window.addEventListener("journal:locked", showWaiting);
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") flush();
 });

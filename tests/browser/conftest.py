@@ -134,6 +134,19 @@ def sign_in(page, email, *, here=False):
     page.click("main button[type=submit]")
 
 
+def ready_offline(page):
+    """Make sure the service worker controls the page and this page holds the account's key
+    (handed over by the server once signed in), so it can go offline."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto("/journal/new")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    assert page.evaluate(SETTLED)
+
+
+# This page's decision about whose key it holds (device.js settles once per page).
+SETTLED = "import('/static/js/device.js').then((d) => d.settle()).then((s) => Boolean(s))"
+
+
 def time_out(app, email):
     """End every session of an account, as the server's idle timeout would."""
     with app.app_context():

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from journal.extensions import db
 from journal.models import Entry, User
 from journal.services import entries
-from tests.browser.conftest import register, shoot, sign_in, time_out
+from tests.browser.conftest import ready_offline, register, shoot, sign_in, time_out
 from tests.conftest import PASSWORD
 
 ENTRY_URL = re.compile(r"/journal/[0-9a-f-]{36}$")
@@ -27,14 +27,6 @@ def wait_for(page, predicate, timeout_ms=10_000):
             return True
         page.wait_for_timeout(100)
     return predicate()
-
-
-def ready_offline(page):
-    """Make sure the service worker controls the page and holds the new-entry page."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.goto("/journal/new")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.goto("/journal/new")
 
 
 def write_offline(page, context, body, title=""):

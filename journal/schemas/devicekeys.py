@@ -12,7 +12,7 @@ DEVICE_SECRET = [
 ]
 
 
-class Base64(fields.Field):
+class Base64(fields.String):
     """Bytes on the wire as standard base64 text."""
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from journal.errors import CODES, AppError
 from journal.extensions import login_manager
@@ -60,6 +61,10 @@ def sign_in(user: User) -> None:
     session.clear()
     session["sid"] = token
     g.session_changed = True
+    # Make the new session's CSRF token now, in this response: made lazily, two requests the
+    # next page sends at once (a form, a script's fetch) could each make one, and the cookie
+    # that arrives last would leave the other's forms refused.
+    generate_csrf()
 
 
 def sign_out() -> None:

@@ -90,6 +90,20 @@ def test_login_redirects_home(browser, make_user, role, home):
     assert is_signed_in(browser.client)
 
 
+def test_signing_in_makes_the_sessions_csrf_token_at_once(browser, make_user):
+    """Made lazily, two requests the next page sends at once could each make one token, and the
+    cookie that arrives last would leave the other's forms refused."""
+    make_user("client", email="u@example.test")
+    form_login(browser, "u@example.test")
+    with browser.client.session_transaction() as session:
+        token = session.get("csrf_token")
+    assert token
+    browser.client.get("/api/v1/auth/csrf")
+    browser.client.get("/journal")
+    with browser.client.session_transaction() as session:
+        assert session["csrf_token"] == token
+
+
 @pytest.mark.parametrize(
     ("form", "bad_field"),
     [

@@ -79,8 +79,9 @@ def test_preview_names_the_therapist(therapist, me):
     for typed in (made["code"], made["code"].lower().replace("-", " ")):
         response = me.get(f"{API}/invites/{typed}")
         assert response.status_code == 200
+        named = {"id": therapist.user.id, "display_name": therapist.user.display_name}
         assert response.get_json() == {
-            "therapist": {"id": therapist.user.id, "display_name": therapist.user.display_name},
+            "therapist": named | {"invitation_note": None},
             "expires_at": made["expires_at"],
         }
 
@@ -93,6 +94,7 @@ def test_join_links_both_sides(therapist, me):
     assert link["therapist"] == {
         "id": therapist.user.id,
         "display_name": therapist.user.display_name,
+        "invitation_note": None,
     }
     assert link["client"] == {"id": me.user.id, "display_name": me.user.display_name}
     for side in (me, therapist):

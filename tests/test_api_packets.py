@@ -13,7 +13,7 @@ from tests.helpers import assert_error
 
 API = "/api/v1"
 SESSION_KEYS = {"id", "link_id", "starts_at", "ends_at", "archived"}
-PACKET_KEYS = {"session_id", "starts_at", "ends_at", "archived", "agenda", "items"}
+PACKET_KEYS = {"session_id", "starts_at", "ends_at", "archived", "agenda", "items", "requests"}
 DIGEST_ITEM_KEYS = {"entry_id", "kind", "title", "unread", "passage", "feedback"}
 DIGEST_ITEM_KEYS |= {"checkin_id", "total"}
 
@@ -433,6 +433,21 @@ def test_every_sharing_response_matches_the_openapi_document(app, api_as, make_e
         "read_packet",
         "read_packet",
     ]
+    answer = f"{shared}/{entry.id}/answer"
+    body = {"heard": True, "reply": "Thank you.", "discuss_next_session": True}
+    check("PUT /clients/{client_id}/shared/{entry_id}/answer", therapist.put(answer, body))
+    check("GET /sessions/{session_id}/packet", client.get(packet))  # now with the request
+    checkin_answer = f"{checkins}/{made.get_json()['id']}/answer"
+    label = "PUT /clients/{client_id}/checkins/{checkin_id}/answer"
+    check(label, therapist.put(checkin_answer, {"heard": True}))
+    check("GET /answers", client.get(f"{API}/answers"))
+    check("POST /answers/seen", client.post(f"{API}/answers/seen"), 204)
+    label = "DELETE /clients/{client_id}/checkins/{checkin_id}/answer"
+    check(label, therapist.delete(checkin_answer), 204)
+    check("DELETE /clients/{client_id}/shared/{entry_id}/answer", therapist.delete(answer), 204)
+    note = {"note": "Tell me what isn't working."}
+    check("PUT /me/invitation-note", therapist.put(f"{API}/me/invitation-note", note))
+    check("DELETE /me/invitation-note", therapist.delete(f"{API}/me/invitation-note"), 204)
     check("DELETE /sessions/{session_id}", client.delete(f"{API}/sessions/{session['id']}"), 204)
     check("DELETE /entries/{entry_id}/shares/{therapist_id}", client.delete(share), 204)
     check("DELETE /links/{link_id}", therapist.delete(f"{API}/links/{link['id']}"), 204)
@@ -447,4 +462,4 @@ def test_every_sharing_response_matches_the_openapi_document(app, api_as, make_e
         for method, op in item.items()
         if op["tags"][0] in {"links", "sharing", "therapist", "sessions"}
     }
-    assert set(seen) == tagged and len(tagged) == 21
+    assert set(seen) == tagged and len(tagged) == 29

@@ -12,7 +12,7 @@ from tests.helpers import assert_error
 
 API = "/api/v1"
 STATUS_KEYS = {"therapist_id", "therapist_name", "shared_at", "read_at", "expires_at"}
-STATUS_KEYS |= {"until_session_id", "passage"}
+STATUS_KEYS |= {"until_session_id", "passage", "answer"}
 NAIVE = "Include a time zone, e.g. 2026-11-26T16:00:00Z"
 
 

@@ -4,7 +4,9 @@ import logging
 
 import pytest
 
-from journal.services import entries
+from journal.extensions import db
+from journal.models import User
+from journal.services import entries, links
 from tests.conftest import Api
 
 CANARY_TEXT = "canary-bluebird-7731 the words I wrote"
@@ -58,3 +60,26 @@ def test_secrets_never_logged(app, all_logs, monkeypatch):
     assert "RuntimeError" in logged  # the crash itself was logged...
     for secret in (CANARY_TEXT, "bluebird", CANARY_PASSWORD, cookie, api.token):
         assert secret not in logged  # ...but nothing private
+
+
+CANARY_REPLY = "canary-wren-5512 thank you for telling me"
+
+
+def test_a_therapists_reply_is_never_logged(app, all_logs, api_as, make_user, make_entry):
+    """Answering (and failing to, with the words too long), and reading the answer back."""
+    therapist, client = api_as("therapist"), api_as("client")
+    with app.app_context():
+        link = links.redeem(
+            db.session.get(User, client.user.id),
+            links.create_invite(db.session.get(User, therapist.user.id))[1],
+        )
+        assert link.status == "active"
+    entry = make_entry(client.user, "Words to answer.")
+    assert client.put(f"/api/v1/entries/{entry.id}/shares/{therapist.user.id}").status_code == 201
+    url = f"/api/v1/clients/{client.user.id}/shared/{entry.id}/answer"
+    too_long = {"heard": True, "reply": CANARY_REPLY * 40}
+    assert therapist.put(url, too_long).status_code == 422
+    assert therapist.put(url, {"heard": True, "reply": CANARY_REPLY}).status_code == 200
+    assert client.get("/api/v1/answers").get_json()["items"][0]["reply"] == CANARY_REPLY
+    assert CANARY_REPLY in client.client.get(f"/journal/{entry.id}").get_data(as_text=True)
+    assert "canary-wren" not in _everything_logged(all_logs)

@@ -31,6 +31,10 @@ SUCCESS = {
     ("delete", "/sessions/{session_id}"): "204",
     ("post", "/checkins"): "201",
     ("delete", "/me/device-key/previous"): "204",
+    ("delete", "/clients/{client_id}/shared/{entry_id}/answer"): "204",
+    ("delete", "/clients/{client_id}/checkins/{checkin_id}/answer"): "204",
+    ("post", "/answers/seen"): "204",
+    ("delete", "/me/invitation-note"): "204",
 }
 
 

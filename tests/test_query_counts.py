@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from journal.api import bp as api_bp
 from journal.extensions import db
-from journal.models import Entry, Link, Share, TherapySession, User, new_id, utcnow
+from journal.models import Answer, Entry, Link, Share, TherapySession, User, new_id, utcnow
 from journal.services import audit, entries
 from journal.services.keys import cipher_for_user
 from journal.web import blueprints
@@ -252,3 +252,54 @@ def test_the_access_log_does_not_grow(app, count_statements, api_as, client_with
     assert all(t.display_name in text for t in many.therapists)
     if response.is_json:
         assert len(response.get_json()["items"]) == 20 and response.get_json()["next_cursor"]
+
+
+def _answer_everything(client: User) -> None:
+    """The first therapist answers every entry shared with them, half with a wish to talk."""
+    cipher = cipher_for_user(client)
+    shares = db.session.scalars(
+        db.select(Share)
+        .join(Link, Link.id == Share.link_id)
+        .where(Link.client_id == client.id, Link.therapist_id == client.therapists[0].id)
+    ).all()
+    for n, share in enumerate(shares):
+        answer = Answer(id=new_id(), link_id=share.link_id, entry_id=share.entry_id)
+        answer.reply_sealed = cipher.seal("answers", answer.id, "reply", f"Thank you {n}")
+        answer.discuss_next_session = n % 2 == 0
+        answer.answered_at = answer.updated_at = utcnow() - timedelta(days=1, minutes=n)
+        db.session.add(answer)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/answers", "/journal"])
+def test_the_clients_replies_do_not_grow(app, count_statements, api_as, client_with, path):
+    few, many = client_with(2), client_with(20)
+    with app.app_context():
+        for client in (few, many):
+            _answer_everything(client)
+        db.session.commit()
+    _, response = _same_cost(count_statements, [(api_as(few), path), (api_as(many), path)])
+    assert "Thank you 1" in response.get_data(as_text=True)
+    if response.is_json:
+        assert len(response.get_json()["items"]) == 20 and response.get_json()["next_cursor"]
+
+
+@pytest.mark.parametrize("side", ["client", "therapist"])
+def test_a_packet_with_the_therapists_requests_does_not_grow(
+    app, count_statements, api_as, client_with, side
+):
+    few, many = client_with(2), client_with(20)
+    calls = []
+    with app.app_context():
+        for client in (few, many):
+            _answer_everything(client)
+            session = db.session.scalars(
+                db.select(TherapySession)
+                .join(Link, Link.id == TherapySession.link_id)
+                .where(Link.client_id == client.id, TherapySession.starts_at > utcnow())
+                .order_by(TherapySession.starts_at)
+            ).first()
+            who = client if side == "client" else client.therapists[0]
+            calls.append((who, f"/api/v1/sessions/{session.id}/packet"))
+        db.session.commit()
+    _, response = _same_cost(count_statements, [(api_as(who), path) for who, path in calls])
+    assert len(response.get_json()["requests"]) >= 5

@@ -62,6 +62,7 @@ OBJECT_PAGES = [
     "/therapist/clients/<client_id>/entries/<entry_id>",
     "/therapist/clients/<client_id>/sessions/<session_id>",
     "/therapist/clients/<client_id>/end",
+    "/therapist/clients/<client_id>/checkins/<checkin_id>/answer",
 ]
 API_GETS = [
     "/api/v1/me",

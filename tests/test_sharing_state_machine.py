@@ -1,9 +1,11 @@
-"""Random walks through linking, writing, sharing and withdrawing, checked against a plain model.
+"""Random walks through linking, writing, sharing, withdrawing and answering, checked against a
+plain model.
 
 After every step, each therapist must be able to open exactly the entries the model says are
 shared with them now (the whole current text, or only the passage), with the model's unread
 counts, and nothing else: not unshared, withdrawn, expired or deleted entries, nor anything
-over an ended link.
+over an ended link. A therapist can answer, change or take back an answer only on what they may
+read now; the client sees each answer on the share it belongs to, through withdrawals.
 """
 
 from contextlib import contextmanager
@@ -26,7 +28,7 @@ from sqlalchemy import update
 from journal.errors import AppError
 from journal.extensions import db
 from journal.models import Share, utcnow
-from journal.services import accounts, entries, links, reading, sharing
+from journal.services import accounts, answers, entries, links, reading, sharing
 from tests.conftest import PASSWORD
 
 CLIENTS, THERAPISTS = 3, 2
@@ -71,6 +73,7 @@ class SharingMachine(RuleBasedStateMachine):
         self.ended: list[tuple[int, int, str]] = []
         self.entries: dict[str, ModelEntry] = {}
         self.shares: dict[tuple[str, str], ModelShare] = {}  # (entry id, link id) -> share
+        self.answers: dict[tuple[str, str], str | None] = {}  # (entry id, link id) -> reply
 
     def teardown(self):
         with self.request():
@@ -257,6 +260,37 @@ class SharingMachine(RuleBasedStateMachine):
         self.ended.append((c, t, link_id))
         self._forget_link(link_id)
 
+    def _readable(self, entry_id: str, t: int) -> bool:
+        found = self.shares.get((entry_id, self.links.get((self.entries[entry_id].owner, t))))
+        return found is not None and found.state == "live"
+
+    @precondition(lambda self: self.entries)
+    @rule(data=st.data(), anywhere=ANYWHERE, reply=st.none() | BODIES)
+    def answer(self, data, anywhere, reply):
+        entry_id, t = self._pick(data, anywhere, self._readable)
+        owner = self.clients[self.entries[entry_id].owner]
+        said = {"heard": True, "reply": reply, "discuss_next_session": False}
+        with self.request():
+            if not self._readable(entry_id, t):
+                with self.refused(404, "not_found"):
+                    answers.answer_entry(self.therapists[t], owner.id, entry_id, said)
+                return
+            answers.answer_entry(self.therapists[t], owner.id, entry_id, said)
+        self.answers[(entry_id, self.links[(self.entries[entry_id].owner, t)])] = reply
+
+    @precondition(lambda self: self.answers)
+    @rule(data=st.data(), anywhere=ANYWHERE)
+    def take_an_answer_back(self, data, anywhere):
+        entry_id, t = self._pick(data, anywhere, self._readable)
+        owner = self.clients[self.entries[entry_id].owner]
+        with self.request():
+            if not self._readable(entry_id, t):
+                with self.refused(404, "not_found"):
+                    answers.withdraw_entry_answer(self.therapists[t], owner.id, entry_id)
+                return
+            answers.withdraw_entry_answer(self.therapists[t], owner.id, entry_id)
+        self.answers.pop((entry_id, self.links[(self.entries[entry_id].owner, t)]), None)
+
     @precondition(lambda self: self.entries)
     @rule(data=st.data(), intruder=st.integers(0, CLIENTS - 1), t=st.integers(0, THERAPISTS - 1))
     def someone_else_tries(self, data, intruder, t):
@@ -296,10 +330,20 @@ class SharingMachine(RuleBasedStateMachine):
                 found = sharing.statuses(client, live)
             expected = {e: set() for e in live}
             for t, therapist in enumerate(self.therapists):
+                link_id = self.links.get((c, t))
                 for entry_id, share in self._visible(c, t).items():
-                    expected[entry_id].add((therapist.id, share.passage, share.read))
+                    answer = self.answers.get((entry_id, link_id), "none")
+                    expected[entry_id].add((therapist.id, share.passage, share.read, answer))
             got = {
-                e: {(s.therapist_id, s.passage, s.read_at is not None) for s in statuses}
+                e: {
+                    (
+                        s.therapist_id,
+                        s.passage,
+                        s.read_at is not None,
+                        s.answer.reply if s.answer else "none",
+                    )
+                    for s in statuses
+                }
                 for e, statuses in found.items()
             }
             assert got == expected
@@ -330,6 +374,11 @@ class SharingMachine(RuleBasedStateMachine):
         assert listed == {e: (s.passage is not None, s.read) for e, s in expected.items()}
         bodies = {e: reading.read(therapist, client.id, e).body for e in listed}
         assert bodies == {e: s.passage or self.entries[e].body for e, s in expected.items()}
+        given = {e: answers.given(therapist, client.id, e) for e in listed}
+        link_id = self.links[(c, t)]
+        assert {e: a.reply for e, a in given.items() if a} == {
+            e: self.answers[(e, link_id)] for e in listed if (e, link_id) in self.answers
+        }
         for share in expected.values():
             share.read = True
         for entry_id, entry in self.entries.items():

@@ -1,6 +1,7 @@
 """The JSON API at /api/v1: load -> service -> dump."""
 
 from journal.api import (
+    answers,
     auth,
     checkins,
     devicekeys,
@@ -16,6 +17,7 @@ from journal.api import (
 from journal.api.blueprint import bp
 
 __all__ = [
+    "answers",
     "auth",
     "bp",
     "checkins",

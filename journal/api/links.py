@@ -9,6 +9,7 @@ from journal.api.spec import documented
 from journal.auth import role_required
 from journal.ratelimits import INVITE_CODE_TRIES
 from journal.schemas.sharing import (
+    InvitationNoteSchema,
     InviteCreatedSchema,
     InvitePageSchema,
     InvitePreviewSchema,
@@ -18,7 +19,7 @@ from journal.schemas.sharing import (
     LinkSchema,
     RedeemSchema,
 )
-from journal.services import links
+from journal.services import accounts, links
 from journal.services.pagination import Page
 
 CLIENT, THERAPIST = "client", "therapist"
@@ -116,4 +117,29 @@ def list_links():
 def end_link(link_id: str):
     """End a link: the therapist loses access to everything shared over it."""
     links.end_link(current_user, link_id)
+    return "", 204
+
+
+@bp.put("/me/invitation-note")
+@role_required(THERAPIST)
+@documented(
+    "Set my note inviting honest feedback (shown with my invites and to my clients)",
+    body=InvitationNoteSchema,
+    ok=(200, InvitationNoteSchema),
+    errors=[403, 422],
+    tag="links",
+)
+def set_invitation_note():
+    """Set the note your clients see, inviting them to say what isn't working."""
+    data = load_json(InvitationNoteSchema())
+    therapist = accounts.set_invitation_note(current_user, data["note"])
+    return {"note": therapist.invitation_note}
+
+
+@bp.delete("/me/invitation-note")
+@role_required(THERAPIST)
+@documented("Remove my note inviting honest feedback", ok=(204, None), errors=[403], tag="links")
+def remove_invitation_note():
+    """Remove the note."""
+    accounts.set_invitation_note(current_user, None)
     return "", 204

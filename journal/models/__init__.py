@@ -1,5 +1,6 @@
 """The data model; import models from here."""
 
+from journal.models.answers import Answer
 from journal.models.audit import AuditEvent
 from journal.models.checkins import SCALES, Checkin
 from journal.models.devices import DeviceKey
@@ -13,6 +14,7 @@ __all__ = [
     "KINDS",
     "ROLES",
     "SCALES",
+    "Answer",
     "AuditEvent",
     "Checkin",
     "DeviceKey",

@@ -48,6 +48,8 @@ class User(UserMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The newest time step whose code was accepted: a code is never taken twice.
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
+    # A therapist's own words inviting honest feedback, shown to their clients (not journal text).
+    invitation_note: Mapped[str | None] = mapped_column(String(600))
     # A client's devices keep their newest entries, sealed, to read offline; off keeps only drafts.
     offline_reading: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 

@@ -13,6 +13,7 @@ from marshmallow import (
 
 from journal.models import KINDS
 from journal.prompts import get_prompt
+from journal.schemas.answers import AnswerSchema
 from journal.schemas.common import ListArgsSchema, page_schema
 from journal.schemas.fields import Text, UTCDateTimeField
 from journal.services import feedback
@@ -52,6 +53,7 @@ class ShareStatusSchema(Schema):
     expires_at = UTCDateTimeField(dump_only=True, allow_none=True)
     until_session_id = fields.String(dump_only=True, allow_none=True)
     passage = fields.String(dump_only=True, allow_none=True)
+    answer = fields.Nested(AnswerSchema, dump_only=True, allow_none=True)
 
 
 DIFFICULTY = validate.Range(min=0, max=10, error="Choose a whole number from 0 to 10.")

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields
 
+from journal.schemas.answers import ReplySchema
 from journal.schemas.auth import DeviceSchema, UserSchema
 from journal.schemas.checkins import CheckinSchema
 from journal.schemas.entries import EntrySchema
@@ -27,5 +28,6 @@ class ExportSchema(Schema):
     entries = fields.List(fields.Nested(EntrySchema), dump_only=True)
     checkins = fields.List(fields.Nested(CheckinSchema), dump_only=True)
     packets = fields.List(fields.Nested(PacketSchema), dump_only=True)
+    answers = fields.List(fields.Nested(ReplySchema), dump_only=True)
     devices = fields.List(fields.Nested(DeviceSchema), dump_only=True)
     events = fields.List(fields.Nested(EventSchema), dump_only=True)

@@ -70,6 +70,11 @@ class PacketSchema(Schema):
     archived = fields.Boolean(dump_only=True)
     agenda = fields.String(dump_only=True)
     items = fields.List(fields.Nested(PacketItemSchema), dump_only=True)
+    requests = fields.List(
+        fields.Nested(PacketItemSchema),
+        dump_only=True,
+        metadata={"description": "what the therapist asked to talk about at this session"},
+    )
 
 
 class PacketInputSchema(Schema):

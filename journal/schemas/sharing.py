@@ -44,6 +44,35 @@ class PersonSchema(Schema):
     display_name = fields.String(dump_only=True)
 
 
+class TherapistPersonSchema(PersonSchema):
+    """The therapist's side of a link, with their note inviting honest feedback (if any)."""
+
+    invitation_note = fields.String(dump_only=True, allow_none=True)
+
+
+NOTE_LENGTH = validate.Length(min=1, max=600, error="Write 1 to 600 characters.")
+
+
+class Note(Text):
+    """A short note, trimmed first, so a blank one is caught as blank."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class InvitationNoteSchema(Schema):
+    """A therapist's note inviting honest feedback, in their own words."""
+
+    note = Note(required=True, allow_nul=False, validate=NOTE_LENGTH)
+
+
+class InvitationNoteFormSchema(InvitationNoteSchema):
+    """The note's form: any other posted field (the CSRF token) is left aside."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
 class InviteCreatedSchema(Schema):
     """A new invite: the only time its code is shown."""
 
@@ -64,7 +93,7 @@ class InviteSchema(Schema):
 class InvitePreviewSchema(Schema):
     """What a client sees before joining: whose invite it is, and until when."""
 
-    therapist = fields.Nested(PersonSchema, dump_only=True)
+    therapist = fields.Nested(TherapistPersonSchema, dump_only=True)
     expires_at = UTCDateTimeField(dump_only=True)
 
 
@@ -81,7 +110,7 @@ class LinkSchema(Schema):
     status = fields.String(dump_only=True)
     created_at = UTCDateTimeField(dump_only=True)
     ended_at = UTCDateTimeField(dump_only=True, allow_none=True)
-    therapist = fields.Nested(PersonSchema, dump_only=True)
+    therapist = fields.Nested(TherapistPersonSchema, dump_only=True)
     client = fields.Nested(PersonSchema, dump_only=True)
 
 

@@ -111,6 +111,11 @@ class DigestSchema(Schema):
     archived = fields.Boolean(dump_only=True)
     agenda = fields.String(dump_only=True)
     items = fields.List(fields.Nested(DigestItemSchema), dump_only=True)
+    requests = fields.List(
+        fields.Nested(DigestItemSchema),
+        dump_only=True,
+        metadata={"description": "what you asked to talk about, still shared with you"},
+    )
 
 
 ClientPageSchema = page_schema(ClientSchema, "ClientPage")

@@ -5,8 +5,10 @@ an active link to that therapist, a share not withdrawn and not past its end, an
 that still exists.
 """
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Row, Select, or_, select
 
+from journal.errors import not_found
+from journal.extensions import db
 from journal.models import Entry, Link, Share, User, utcnow
 
 
@@ -29,6 +31,17 @@ def visible_shares(therapist: User) -> Select:
             *share_is_live(),
         )
     )
+
+
+def readable_share(therapist: User, link: Link, entry_id: str) -> Row:
+    """The (Share, Entry, Link) of one entry the therapist may read over this link now; 404
+    for anything else (unshared, withdrawn, expired, deleted, someone else's)."""
+    found = db.session.execute(
+        visible_shares(therapist).where(Link.id == link.id, Entry.id == entry_id)
+    ).first()
+    if found is None:
+        raise not_found()
+    return found
 
 
 def live_shares_of_entries(entry_ids: list[str]) -> Select:

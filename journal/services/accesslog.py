@@ -11,7 +11,8 @@ from journal.services.entries import TABLE as ENTRIES
 from journal.services.keys import cipher_for_user
 from journal.services.pagination import Page, after_cursor, encode_cursor
 
-READS = ("read_entry", "read_packet", "read_checkins")
+# Reads, and answers (an answer shows the therapist read it and replied).
+READS = ("read_entry", "read_packet", "read_checkins", "answer")
 
 
 @dataclass

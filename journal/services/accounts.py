@@ -147,7 +147,15 @@ def _close_therapist(therapist: User) -> None:
     therapist.display_name = FORMER_THERAPIST
     therapist.password_hash = NO_PASSWORD
     therapist.totp_sealed, therapist.totp_enabled_at = None, None
+    therapist.invitation_note = None
     therapist.session_generation += 1
+
+
+def set_invitation_note(therapist: User, note: str | None) -> User:
+    """Set (or with None, remove) the therapist's note inviting honest feedback."""
+    therapist.invitation_note = note.strip() if note else None
+    db.session.commit()
+    return therapist
 
 
 def recently_authenticated(device: DeviceSession) -> bool:

@@ -11,7 +11,7 @@ from journal.extensions import db
 from journal.models import Checkin, Link, TherapySession, User, utcnow
 from journal.services import audit
 from journal.services.keys import cipher_for, cipher_for_user
-from journal.services.links import active_link
+from journal.services.links import active_link, client_link
 from journal.services.pagination import Page, after_cursor, encode_cursor
 
 TABLE = "checkins"
@@ -113,13 +113,6 @@ def set_shared(client: User, checkin_id: str, shared: bool) -> CheckinView:
     return _view(row, link, client)
 
 
-def _client_link(therapist: User, client_id: str) -> Link:
-    link = active_link(client_id, therapist.id)
-    if link is None:
-        raise not_found()
-    return link
-
-
 def _page(query, owner: User, limit: int, cursor: str | None) -> Page:
     rows = db.session.execute(
         query.where(after_cursor(Checkin.created_at, Checkin.id, cursor))
@@ -141,11 +134,26 @@ def own(client: User, *, limit: int = 20, cursor: str | None = None) -> Page:
     return _page(query, client, limit, cursor)
 
 
+def one_shared(therapist: User, client_id: str, checkin_id: str) -> CheckinView:
+    """One check-in the client shares with this therapist now (a read in the client's log)."""
+    link = client_link(therapist, client_id)
+    row = db.session.scalar(
+        select(Checkin).where(
+            Checkin.id == checkin_id, Checkin.link_id == link.id, Checkin.shared.is_(True)
+        )
+    )
+    if row is None:
+        raise not_found()
+    audit.record("read_checkins", actor_id=therapist.id, owner_id=link.client_id)
+    db.session.commit()
+    return _view(row, link, db.session.get(User, link.client_id))
+
+
 def shared_with(
     therapist: User, client_id: str, *, limit: int = 20, cursor: str | None = None
 ) -> Page:
     """The check-ins a client shared with this therapist (over the active link), newest first."""
-    link = _client_link(therapist, client_id)
+    link = client_link(therapist, client_id)
     client = db.session.get(User, link.client_id)
     page = _page(
         select(Checkin, Link)
@@ -175,7 +183,7 @@ def all_of(client: User) -> list[CheckinView]:
 
 def alliance(therapist: User, client_id: str) -> Flag:
     """One linked client's flag from their two latest shared check-ins (a logged read)."""
-    link = _client_link(therapist, client_id)
+    link = client_link(therapist, client_id)
     totals = db.session.scalars(
         select(Checkin.bond + Checkin.goals + Checkin.approach + Checkin.overall)
         .where(Checkin.link_id == link.id, Checkin.shared.is_(True))

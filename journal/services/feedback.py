@@ -67,3 +67,13 @@ def wording() -> dict:
         "topics": dict(TOPICS),
         "raise_how": dict(RAISE),
     }
+
+
+# Suggestions a therapist may start their note inviting honest feedback from (our own words).
+INVITATION_STARTERS = (
+    "I would rather hear what isn't working than have you carry it alone. Nothing you tell me "
+    "about our work will upset me.",
+    "If something I do or say doesn't sit right, please tell me, even if it seems small. It "
+    "helps me help you.",
+    "You can disagree with me. Telling me what you'd like to be different is part of the work.",
+)

@@ -118,6 +118,14 @@ def active_link(client_id: str, therapist_id: str) -> Link | None:
     )
 
 
+def client_link(therapist: User, client_id: str) -> Link:
+    """The active link to one of the therapist's clients; anyone else is not found."""
+    link = active_link(client_id, therapist.id)
+    if link is None:
+        raise not_found()
+    return link
+
+
 def links_of(user: User, *, active_only: bool = True) -> list[Link]:
     """The user's links (as client or as therapist), newest first, the other side loaded."""
     query = select(Link).where(or_(Link.client_id == user.id, Link.therapist_id == user.id))

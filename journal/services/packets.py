@@ -7,8 +7,17 @@ from sqlalchemy import delete, select
 
 from journal.errors import AppError, validation_error
 from journal.extensions import db
-from journal.models import Checkin, Entry, Link, PacketItem, Share, TherapySession, User, utcnow
-from journal.services import appointments, audit, sharing
+from journal.models import (
+    Checkin,
+    Entry,
+    Link,
+    PacketItem,
+    Share,
+    TherapySession,
+    User,
+    utcnow,
+)
+from journal.services import agenda, appointments, audit, sharing
 from journal.services.access import visible_shares
 from journal.services.entries import TABLE as ENTRIES
 from journal.services.keys import cipher_for, cipher_for_user
@@ -48,10 +57,26 @@ class PacketView:
     ends_at: datetime
     agenda: str
     items: list[PacketItemView] = field(default_factory=list)
+    # What the therapist asked to talk about at this session (answers with that wish).
+    requests: list[PacketItemView] = field(default_factory=list)
 
     @property
     def archived(self) -> bool:
         return self.ends_at <= utcnow()
+
+
+def _packet(session: TherapySession, client: User, items: list, requests: list) -> PacketView:
+    """A session's packet as one side sees it: its items and the therapist's requests."""
+    agenda_note = _agenda(client, session)
+    return PacketView(
+        session.id,
+        session.link_id,
+        session.starts_at,
+        session.ends_at,
+        agenda_note,
+        items,
+        requests,
+    )
 
 
 def _agenda(client: User, session: TherapySession) -> str:
@@ -83,26 +108,39 @@ def _checkins(session: TherapySession, *where) -> dict[str, Checkin]:
     }
 
 
+def _requests(asked: list, entries: dict, checkins: dict) -> list[PacketItemView]:
+    """The items these answers asked about that this side may see: `entries` maps an id to
+    (title, kind, passage), `checkins` an id to its Checkin."""
+    items = []
+    for answer in asked:
+        if answer.entry_id in entries:
+            title, kind, passage = entries[answer.entry_id]
+            items.append(PacketItemView(answer.entry_id, kind, title, passage=passage))
+        elif answer.checkin_id in checkins:
+            items.append(_checkin_item(checkins[answer.checkin_id]))
+    return items
+
+
 def for_client(client: User, session_id: str) -> PacketView:
     """The client's own packet for a session: every item, in their order."""
     session, link = appointments.own_session(client, session_id)
     if link.client_id != client.id:
         raise AppError(403, "wrong_role", "Only the client prepares the packet.")
-    return _client_view(client, session, link)
+    return _client_view(client, session)
 
 
 def all_of(client: User) -> list[PacketView]:
     """Every session on the client's links, ended ones too, with its packet (for the export)."""
-    rows = db.session.execute(
-        select(TherapySession, Link)
+    sessions = db.session.scalars(
+        select(TherapySession)
         .join(Link, TherapySession.link_id == Link.id)
         .where(Link.client_id == client.id)
         .order_by(TherapySession.starts_at, TherapySession.id)
     )
-    return [_client_view(client, session, link) for session, link in rows]
+    return [_client_view(client, session) for session in sessions]
 
 
-def _client_view(client: User, session: TherapySession, link: Link) -> PacketView:
+def _client_view(client: User, session: TherapySession) -> PacketView:
     cipher = cipher_for_user(client)
     entries = {
         e.id: e
@@ -120,9 +158,13 @@ def _client_view(client: User, session: TherapySession, link: Link) -> PacketVie
             items.append(PacketItemView(e.id, e.kind, title))
         elif c := checkins.get(item.checkin_id):
             items.append(_checkin_item(c))
-    return PacketView(
-        session.id, link.id, session.starts_at, session.ends_at, _agenda(client, session), items
-    )
+    asked = agenda.requested(session)
+    titles = {
+        e.id: (cipher.open(ENTRIES, e.id, "title", e.title_sealed), e.kind, False)
+        for e in agenda.entries_asked(asked, Entry.author_id == client.id)
+    }
+    requests = _requests(asked, titles, agenda.checkins_asked(asked))
+    return _packet(session, client, items, requests)
 
 
 def prepare(
@@ -239,8 +281,23 @@ def digest(therapist: User, session_id: str) -> PacketView:
         title = "" if passage else cipher.open(ENTRIES, entry.id, "title", entry.title_sealed)
         items.append(PacketItemView(entry.id, entry.kind, title, share.read_at is None, passage))
     items.sort(key=lambda i: i.kind != "feedback")  # stable: the client's order otherwise
+    asked = agenda.requested(session)
+    readable = {
+        entry.id: (
+            ""
+            if share.passage_sealed
+            else cipher.open(ENTRIES, entry.id, "title", entry.title_sealed),
+            entry.kind,
+            share.passage_sealed is not None,
+        )
+        for share, entry, _ in db.session.execute(
+            visible_shares(therapist).where(
+                Link.id == link.id, Entry.id.in_([a.entry_id for a in asked if a.entry_id])
+            )
+        )
+    }
+    shared = agenda.checkins_asked(asked, Checkin.shared.is_(True))
+    requests = _requests(asked, readable, shared)
     audit.record("read_packet", actor_id=therapist.id, owner_id=client.id)
     db.session.commit()
-    return PacketView(
-        session.id, link.id, session.starts_at, session.ends_at, _agenda(client, session), items
-    )
+    return _packet(session, client, items, requests)

@@ -6,13 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, select
 
-from journal.errors import not_found
 from journal.extensions import db
 from journal.models import Entry, Link, Share, TherapySession, User, utcnow
 from journal.services import audit, checkins
-from journal.services.access import share_is_live, visible_shares
+from journal.services.access import readable_share, share_is_live, visible_shares
 from journal.services.entries import TABLE as ENTRIES
 from journal.services.keys import cipher_for
+from journal.services.links import client_link
 from journal.services.pagination import Page, after_cursor, encode_cursor
 
 
@@ -80,18 +80,6 @@ def clients(therapist: User) -> list[ClientSummary]:
     return [ClientSummary(*row, alliance=flags.get(row[0])) for row in rows]
 
 
-def client_link(therapist: User, client_id: str) -> Link:
-    """The active link to one of the therapist's clients; anyone else is not found."""
-    link = db.session.scalar(
-        select(Link).where(
-            Link.therapist_id == therapist.id, Link.client_id == client_id, Link.status == "active"
-        )
-    )
-    if link is None:
-        raise not_found()
-    return link
-
-
 def _view(share: Share, entry: Entry, client: User, *, with_body: bool) -> SharedEntryView:
     cipher = cipher_for(client.id, client.wrapped_key, client.key_version)
     passage = share.passage_sealed is not None
@@ -144,12 +132,7 @@ def shared_entries(
 def read(therapist: User, client_id: str, entry_id: str) -> SharedEntryView:
     """Open one shared entry: the first read is remembered, and every read is in the log."""
     link = client_link(therapist, client_id)
-    found = db.session.execute(
-        visible_shares(therapist).where(Link.id == link.id, Entry.id == entry_id)
-    ).first()
-    if found is None:
-        raise not_found()
-    share, entry, _ = found
+    share, entry, _ = readable_share(therapist, link, entry_id)
     if share.read_at is None:
         share.read_at = utcnow()
     audit.record("read_entry", actor_id=therapist.id, owner_id=link.client_id, entry_id=entry.id)

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from journal.errors import AppError, not_found, validation_error
 from journal.extensions import db
-from journal.models import Entry, Link, Share, User, utcnow
-from journal.services import appointments, audit
+from journal.models import Answer, Entry, Link, Share, User, utcnow
+from journal.services import answers, appointments, audit
 from journal.services.access import live_shares_of_entries
 from journal.services.keys import cipher_for_user
 from journal.services.links import active_link
@@ -27,6 +27,7 @@ class ShareStatus:
     expires_at: datetime | None
     until_session_id: str | None
     passage: str | None
+    answer: "answers.AnswerView | None" = None
 
 
 def _own_entry(client: User, entry_id: str) -> Entry:
@@ -118,12 +119,13 @@ def statuses(client: User, entry_ids: list[str]) -> dict[str, list[ShareStatus]]
     cipher = cipher_for_user(client)
     rows = db.session.execute(
         live_shares_of_entries(entry_ids)
-        .add_columns(User.display_name)
+        .add_columns(User, Answer)
         .join(User, User.id == Link.therapist_id)
+        .outerjoin(Answer, and_(Answer.link_id == Link.id, Answer.entry_id == Share.entry_id))
         .where(Link.client_id == client.id)  # only the author's own entries, whatever the ids
         .order_by(Share.shared_at)
     )
-    for row, link, name in rows:
+    for row, link, therapist, answer in rows:
         passage = (
             cipher.open(TABLE, row.id, "passage", row.passage_sealed)
             if row.passage_sealed
@@ -132,12 +134,13 @@ def statuses(client: User, entry_ids: list[str]) -> dict[str, list[ShareStatus]]
         found[row.entry_id].append(
             ShareStatus(
                 therapist_id=link.therapist_id,
-                therapist_name=name,
+                therapist_name=therapist.display_name,
                 shared_at=row.shared_at,
                 read_at=row.read_at,
                 expires_at=row.expires_at,
                 until_session_id=row.until_session_id,
                 passage=passage,
+                answer=answer and answers.view(answer, therapist, client),
             )
         )
     return found

@@ -3,6 +3,7 @@
 from journal.web import (
     access_log,
     account,
+    answers,
     auth,
     checkins,
     feedback,
@@ -29,6 +30,7 @@ def blueprints():
         account.bp,
         twofactor.bp,
         therapist.bp,
+        answers.bp,
         links.bp,
         prepare.bp,
         access_log.bp,

@@ -9,7 +9,7 @@ from journal.errors import AppError, flatten_messages
 from journal.models import new_id
 from journal.schemas.entries import DIFFICULTY, TITLE, FeedbackSchema
 from journal.schemas.fields import Text
-from journal.services import entries, feedback
+from journal.services import entries, feedback, links
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -50,7 +50,10 @@ def _posted() -> dict:
 def _composer(values: dict, errors: dict, status: int = 200, fresh: bool = False):
     # A fresh composer may be filled in the browser with words kept on the device.
     page = "feedback/compose.html"
-    return render_template(page, form=values, errors=errors, feedback=feedback, fresh=fresh), status
+    # Each linked therapist's own invitation to say what isn't working leads the composer.
+    notes = [k.therapist for k in links.links_of(current_user) if k.therapist.invitation_note]
+    context = {"feedback": feedback, "fresh": fresh, "notes": notes}
+    return render_template(page, form=values, errors=errors, **context), status
 
 
 def _read() -> tuple[dict | None, dict]:

@@ -8,7 +8,18 @@ from journal.auth import role_required
 from journal.charts import trend_svg
 from journal.errors import AppError, flatten_messages, not_found
 from journal.schemas.common import ListArgsSchema
-from journal.services import appointments, checkins, links, packets, reading
+from journal.schemas.sharing import InvitationNoteFormSchema
+from journal.services import (
+    accounts,
+    answers,
+    appointments,
+    checkins,
+    feedback,
+    links,
+    packets,
+    reading,
+)
+from journal.web.answers import entry_page
 from journal.web.checkins import trend
 from journal.web.forms import read_form
 from journal.web.prepare import SessionFormSchema
@@ -26,11 +37,18 @@ def therapists_only():
 @bp.get("")
 def home():
     """Show linked clients (unread, last shared, next session) and the open invites."""
+    return _home()
+
+
+def _home(errors=None, status=200):
     return render_template(
         "therapist/home.html",
         clients=reading.clients(current_user),
         invites=links.open_invites(current_user),
-    )
+        starters=feedback.INVITATION_STARTERS,
+        errors=errors or {},
+        form=request.form,
+    ), status
 
 
 @bp.post("/invites")
@@ -38,6 +56,21 @@ def invite():
     """Make a new invite code and show it once, with its join link."""
     made, code = links.create_invite(current_user)
     return render_template("therapist/invite.html", invite=made, code=code), 201
+
+
+@bp.post("/invitation-note")
+def invitation_note():
+    """Set, change or remove the note inviting clients to say what isn't working."""
+    if "remove" in request.form:
+        accounts.set_invitation_note(current_user, None)
+        flash("Your note is removed.")
+        return redirect(url_for("therapist.home"))
+    data, errors = read_form(InvitationNoteFormSchema)
+    if errors:
+        return _home(errors, 422)
+    accounts.set_invitation_note(current_user, data["note"])
+    flash("Your note is saved. Your clients see it when they link and when they give feedback.")
+    return redirect(url_for("therapist.home"))
 
 
 @bp.post("/invites/<invite_id>/cancel")
@@ -72,6 +105,7 @@ def _client_page(client_id: str, errors=None, status=200):
         shared=shared,
         past=appointments.past(link),
         **_checkins(link.client, shared_checkins),
+        answered=answers.given_to_checkins(current_user, client_id),
         errors=errors,
         form=request.form,
     ), status
@@ -140,9 +174,7 @@ def session(client_id: str, session_id: str):
 @bp.get("/clients/<client_id>/entries/<entry_id>")
 def entry(client_id: str, entry_id: str):
     """Read one shared entry (or only its passage); the client sees that it was read."""
-    view = reading.read(current_user, client_id, entry_id)
-    client_user = reading.client_link(current_user, client_id).client
-    return render_template("therapist/entry.html", entry=view, client=client_user)
+    return entry_page(client_id, entry_id)
 
 
 @bp.route("/clients/<client_id>/end", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from journal.extensions import db
 from journal.models import Checkin, TherapySession, User, utcnow
 from journal.services import (
     accounts,
+    answers,
     appointments,
     checkins,
     entries,
@@ -147,6 +148,8 @@ def _therapist_of(app, client_email, entry_id):
         reading.read(lee, client.id, entry_id)
         coming, past = _sessions(client, link.id, [entry_id])
         _check_ins(client, lee.id, [(9, 9, 8, 9), (7, 6, 8, 7), (8, 8, 8, 8)])
+        said = {"heard": True, "reply": "Thank you for telling me.", "discuss_next_session": True}
+        answers.answer_entry(lee, client.id, entry_id, said)
         code = links.create_invite(kim)[1]
         return {"code": code, "link": link.id, "session": coming, "past": past}
 
@@ -166,7 +169,11 @@ def _client_of(app, therapist_email):
         _coming, past = _sessions(client, link_id, [whole, feedback, passage])
         _check_ins(client, therapist.id, [(10, 9, 9, 10), (8, 8, 7, 8)])
         _check_ins(client, therapist.id, [(1, 1, 1, 1)], shared=False)
-        return {"client": client.id, "entry": whole, "passage": passage, "past": past}
+        checkin = checkins.shared_with(therapist, client.id).items[0].id
+        said = {"heard": True, "reply": "Thank you.", "discuss_next_session": False}
+        answers.answer_entry(therapist, client.id, whole, said)
+        ids = {"client": client.id, "entry": whole, "passage": passage, "past": past}
+        return ids | {"checkin": checkin}
 
 
 def test_signed_out_pages(page, context):

@@ -5,10 +5,9 @@ from flask_login import current_user
 from marshmallow import pre_load
 
 from journal.auth import role_required
-from journal.errors import AppError
 from journal.schemas.answers import AnswerInputSchema
 from journal.services import answers, checkins, reading
-from journal.web.forms import form_errors, read_form
+from journal.web.forms import read_form
 
 bp = Blueprint("answers", __name__, url_prefix="/therapist/clients/<client_id>")
 
@@ -47,10 +46,7 @@ def answer(client_id: str, entry_id: str):
     data, errors = read_form(AnswerFormSchema)
     if errors:
         return entry_page(client_id, entry_id, errors, 422)
-    try:
-        answers.answer_entry(current_user, client_id, entry_id, data)
-    except AppError as error:
-        return entry_page(client_id, entry_id, form_errors(error), error.status)
+    answers.answer_entry(current_user, client_id, entry_id, data)
     flash("Your answer is saved. Your client sees it on their entry.")
     return redirect(url_for("therapist.entry", client_id=client_id, entry_id=entry_id))
 

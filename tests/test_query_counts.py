@@ -13,7 +13,17 @@ from sqlalchemy import event
 
 from journal.api import bp as api_bp
 from journal.extensions import db
-from journal.models import Answer, Entry, Link, Share, TherapySession, User, new_id, utcnow
+from journal.models import (
+    Answer,
+    Entry,
+    Link,
+    Repair,
+    Share,
+    TherapySession,
+    User,
+    new_id,
+    utcnow,
+)
 from journal.services import audit, entries
 from journal.services.keys import cipher_for_user
 from journal.web import blueprints
@@ -303,3 +313,55 @@ def test_a_packet_with_the_therapists_requests_does_not_grow(
         db.session.commit()
     _, response = _same_cost(count_statements, [(api_as(who), path) for who, path in calls])
     assert len(response.get_json()["requests"]) >= 5
+
+
+def _say_what_came_of_half(client: User) -> None:
+    """The client gives a verdict on every other feedback, shared, with a sealed note."""
+    cipher = cipher_for_user(client)
+    ids = db.session.scalars(
+        db.select(Entry.id)
+        .where(Entry.author_id == client.id, Entry.kind == "feedback")
+        .order_by(Entry.created_at)
+    ).all()
+    for n, entry_id in enumerate(ids[::2]):
+        note = cipher.seal("repairs", entry_id, "told_note", f"Better now {n}")
+        moment = utcnow() - timedelta(days=n)
+        db.session.add(
+            Repair(
+                entry_id=entry_id,
+                status="addressed",
+                shared=True,
+                status_at=moment,
+                told_status="addressed",
+                told_at=moment,
+                told_note_sealed=note,
+                updated_at=moment,
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    ("side", "path"),
+    [
+        ("client", "/api/v1/repairs"),
+        ("client", "/journal/ledger"),
+        ("therapist", "/api/v1/clients/{}/repairs"),
+        ("therapist", "/therapist/clients/{}/ledger"),
+        ("therapist", "/therapist/clients/{}"),
+    ],
+)
+def test_the_repair_ledgers_do_not_grow(app, count_statements, api_as, client_with, side, path):
+    few, many = client_with(2), client_with(20)
+    with app.app_context():
+        for client in (few, many):
+            _answer_everything(client)
+            _say_what_came_of_half(client)
+        db.session.commit()
+    calls = [
+        (api_as(c if side == "client" else c.therapists[0]), path.format(c.id)) for c in (few, many)
+    ]
+    _, response = _same_cost(count_statements, calls)
+    text = response.get_data(as_text=True)
+    assert "Addressed" in text or '"addressed"' in text or "Still open" in text
+    if response.is_json:
+        assert len(response.get_json()["items"]) >= 5

@@ -26,6 +26,7 @@ CLIENT_PAGES = [
     "/journal",
     "/journal/new",
     "/journal/prompts",
+    "/journal/ledger",
     "/journal/<entry_id>",
     "/journal/<entry_id>/edit",
     "/journal/<entry_id>/delete",
@@ -63,6 +64,7 @@ OBJECT_PAGES = [
     "/therapist/clients/<client_id>/sessions/<session_id>",
     "/therapist/clients/<client_id>/end",
     "/therapist/clients/<client_id>/checkins/<checkin_id>/answer",
+    "/therapist/clients/<client_id>/ledger",
 ]
 API_GETS = [
     "/api/v1/me",

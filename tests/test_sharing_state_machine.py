@@ -5,7 +5,9 @@ After every step, each therapist must be able to open exactly the entries the mo
 shared with them now (the whole current text, or only the passage), with the model's unread
 counts, and nothing else: not unshared, withdrawn, expired or deleted entries, nor anything
 over an ended link. A therapist can answer, change or take back an answer only on what they may
-read now; the client sees each answer on the share it belongs to, through withdrawals.
+read now; the client sees each answer on the share it belongs to, through withdrawals. In the
+repair ledger, the client sees every feedback and question with their latest verdict; a
+therapist sees only those shared with them now, each with the last verdict the client shared.
 """
 
 from contextlib import contextmanager
@@ -28,7 +30,7 @@ from sqlalchemy import update
 from journal.errors import AppError
 from journal.extensions import db
 from journal.models import Share, utcnow
-from journal.services import accounts, answers, entries, links, reading, sharing
+from journal.services import accounts, answers, entries, links, reading, repairs, sharing
 from tests.conftest import PASSWORD
 
 CLIENTS, THERAPISTS = 3, 2
@@ -36,6 +38,8 @@ BODIES = st.text(alphabet="ab é\n🌧", min_size=1, max_size=12)
 # Mostly aim at what can succeed; one pick in four is from everything, to meet the refusals.
 ANYWHERE = st.integers(0, 3).map(lambda n: n == 0)
 UNTIL = st.none() | st.integers(1, 30)  # days from now
+KINDS = st.sampled_from(["reflection", "feedback", "question"])
+VERDICTS = st.sampled_from(["addressed", "partly", "not_yet"])
 SETTINGS = settings(
     max_examples=25,
     stateful_step_count=20,
@@ -50,6 +54,9 @@ class ModelEntry:
     body: str
     version: int = 1
     deleted: bool = False
+    kind: str = "reflection"
+    verdict: str = "open"  # the client's latest word in the repair ledger
+    told: str = "open"  # the last verdict they chose to share
 
 
 @dataclass
@@ -126,13 +133,35 @@ class SharingMachine(RuleBasedStateMachine):
             link = links.redeem(self.clients[c], code.lower())
         self.links[(c, t)] = link.id
 
-    @rule(c=st.integers(0, CLIENTS - 1), body=BODIES)
-    def write(self, c, body):
-        data = {"id": None, "kind": "reflection", "title": "", "body": body, "tags": []}
+    @rule(c=st.integers(0, CLIENTS - 1), body=BODIES, kind=KINDS)
+    def write(self, c, body, kind="reflection"):
+        data = {"id": None, "kind": kind, "title": "", "body": body, "tags": []}
         with self.request():
             view, created = entries.create(self.clients[c], data | {"prompt_id": None})
         assert created
-        self.entries[view.id] = ModelEntry(c, body)
+        self.entries[view.id] = ModelEntry(c, body, kind=kind)
+
+    @precondition(lambda self: self.entries)
+    @rule(data=st.data(), verdict=VERDICTS, shared=st.none() | st.booleans())
+    def say_what_came_of_it(self, data, verdict, shared):
+        entry_id = data.draw(st.sampled_from(list(self.entries)))
+        entry = self.entries[entry_id]
+        said = {"status": verdict, "note": None, "shared": shared}
+        with self.request():
+            if entry.deleted:
+                with self.refused(404, "not_found"):
+                    repairs.mark(self.clients[entry.owner], entry_id, said)
+                return
+            if entry.kind == "reflection":
+                with self.refused(422, "validation_failed"):
+                    repairs.mark(self.clients[entry.owner], entry_id, said)
+                return
+            view = repairs.mark(self.clients[entry.owner], entry_id, said)
+        live = any(s.state == "live" for (e, _), s in self.shares.items() if e == entry_id)
+        assert view.shared == (live if shared is None else shared)
+        entry.verdict = verdict
+        if view.shared:
+            entry.told = verdict
 
     @precondition(lambda self: self.entries)
     @rule(data=st.data(), body=BODIES)
@@ -349,6 +378,17 @@ class SharingMachine(RuleBasedStateMachine):
             assert got == expected
 
     @invariant()
+    def clients_see_their_whole_ledger(self):
+        for c, client in enumerate(self.clients):
+            with self.request():
+                items = repairs.client_ledger(client, limit=100).items
+            assert {item.entry_id: item.status for item in items} == {
+                e: entry.verdict
+                for e, entry in self.entries.items()
+                if entry.owner == c and not entry.deleted and entry.kind != "reflection"
+            }
+
+    @invariant()
     def therapists_see_exactly_what_is_shared_now(self):
         for t, therapist in enumerate(self.therapists):
             with self.request():
@@ -378,6 +418,10 @@ class SharingMachine(RuleBasedStateMachine):
         link_id = self.links[(c, t)]
         assert {e: a.reply for e, a in given.items() if a} == {
             e: self.answers[(e, link_id)] for e in listed if (e, link_id) in self.answers
+        }
+        ledger = repairs.therapist_ledger(therapist, client.id, limit=100)
+        assert {item.entry_id: item.status for item in ledger.items} == {
+            e: self.entries[e].told for e in expected if self.entries[e].kind != "reflection"
         }
         for share in expected.values():
             share.read = True

@@ -5,6 +5,7 @@ from journal.models.audit import AuditEvent
 from journal.models.checkins import SCALES, Checkin
 from journal.models.devices import DeviceKey
 from journal.models.entries import KINDS, Entry
+from journal.models.repairs import LEDGER_KINDS, STATUSES, Repair
 from journal.models.sessions import PacketItem, TherapySession
 from journal.models.sharing import Invite, Link, Share
 from journal.models.types import new_id, utcnow
@@ -12,8 +13,10 @@ from journal.models.users import ROLES, DeviceSession, User
 
 __all__ = [
     "KINDS",
+    "LEDGER_KINDS",
     "ROLES",
     "SCALES",
+    "STATUSES",
     "Answer",
     "AuditEvent",
     "Checkin",
@@ -23,6 +26,7 @@ __all__ = [
     "Invite",
     "Link",
     "PacketItem",
+    "Repair",
     "Share",
     "TherapySession",
     "User",

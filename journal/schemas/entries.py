@@ -16,6 +16,7 @@ from journal.prompts import get_prompt
 from journal.schemas.answers import AnswerSchema
 from journal.schemas.common import ListArgsSchema, page_schema
 from journal.schemas.fields import Text, UTCDateTimeField
+from journal.schemas.repairs import RepairSchema
 from journal.services import feedback
 
 TITLE = validate.Length(max=200, error="Keep the title to 200 characters or fewer.")
@@ -124,6 +125,12 @@ class EntrySchema(Schema):
     updated_at = UTCDateTimeField(dump_only=True)
     version = fields.Integer(dump_only=True)
     shares = fields.List(fields.Nested(ShareStatusSchema), dump_only=True)
+    repair = fields.Nested(
+        RepairSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "what came of a feedback or question; null while open"},
+    )
     details = fields.Nested(
         FeedbackSchema,
         dump_only=True,

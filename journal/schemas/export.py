@@ -8,6 +8,7 @@ from journal.schemas.checkins import CheckinSchema
 from journal.schemas.entries import EntrySchema
 from journal.schemas.fields import UTCDateTimeField
 from journal.schemas.packets import PacketSchema
+from journal.schemas.repairs import LedgerItemSchema
 
 
 class EventSchema(Schema):
@@ -29,5 +30,10 @@ class ExportSchema(Schema):
     checkins = fields.List(fields.Nested(CheckinSchema), dump_only=True)
     packets = fields.List(fields.Nested(PacketSchema), dump_only=True)
     answers = fields.List(fields.Nested(ReplySchema), dump_only=True)
+    repairs = fields.List(
+        fields.Nested(LedgerItemSchema),
+        dump_only=True,
+        metadata={"description": "the repair ledger: each feedback and question, what came of it"},
+    )
     devices = fields.List(fields.Nested(DeviceSchema), dump_only=True)
     events = fields.List(fields.Nested(EventSchema), dump_only=True)

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields
 
 from journal.schemas.common import page_schema
 from journal.schemas.fields import UTCDateTimeField
+from journal.schemas.repairs import LedgerItemSchema
 
 
 class ClientSchema(Schema):
@@ -116,8 +117,32 @@ class DigestSchema(Schema):
         dump_only=True,
         metadata={"description": "what you asked to talk about, still shared with you"},
     )
+    open_items = fields.List(
+        fields.Nested(lambda: OpenItemSchema()),
+        dump_only=True,
+        metadata={
+            "description": "feedback and questions shared with you and not yet addressed, "
+            "oldest first (empty once the session is over)"
+        },
+    )
 
 
 ClientPageSchema = page_schema(ClientSchema, "ClientPage")
 SharedEntryPageSchema = page_schema(SharedEntrySummarySchema, "SharedEntryPage")
 SharedCheckinPageSchema = page_schema(SharedCheckinSchema, "SharedCheckinPage")
+
+
+class SharedLedgerItemSchema(LedgerItemSchema):
+    """A ledger item as the therapist sees it: only what is shared with them now, the verdict
+    as the client last chose to share it, and no title when only a passage is shared."""
+
+    passage = fields.Boolean(dump_only=True)
+
+
+SharedLedgerPageSchema = page_schema(SharedLedgerItemSchema, "SharedLedgerPage")
+
+
+class OpenItemSchema(SharedLedgerItemSchema):
+    """An open ledger item as the digest leads with it: how long it has been open."""
+
+    days_open = fields.Integer(dump_only=True)

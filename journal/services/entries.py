@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from journal.crypto import FieldCipher
 from journal.errors import AppError, not_found
 from journal.extensions import db
-from journal.models import Entry, PacketItem, Share, User, new_id, utcnow
-from journal.services import audit, sharing
+from journal.models import Answer, Entry, PacketItem, Repair, Share, User, new_id, utcnow
+from journal.services import audit, repairs, sharing
 from journal.services.keys import cipher_for_user
 from journal.services.pagination import Page, after_cursor, encode_cursor
 
@@ -35,6 +35,8 @@ class EntryView:
     updated_at: datetime
     version: int
     shares: list = field(default_factory=list)
+    # What came of it (feedback and questions only): the client's verdict, or None while open.
+    repair: "repairs.RepairView | None" = None
 
 
 def _seal(entry: Entry, cipher: FieldCipher, title: str, body: str, tags: list[str]) -> None:
@@ -63,10 +65,11 @@ def _view(entry: Entry, cipher: FieldCipher) -> EntryView:
 
 
 def _with_shares(user: User, views: list[EntryView]) -> list[EntryView]:
-    """Fill in who each entry is shared with, in one query for the whole list."""
-    found = sharing.statuses(user, [view.id for view in views])
+    """Fill in who each entry is shared with and what came of it, in two queries for the list."""
+    ids = [view.id for view in views]
+    found, verdicts = sharing.statuses(user, ids), repairs.of_entries(user, ids)
     for view in views:
-        view.shares = found[view.id]
+        view.shares, view.repair = found[view.id], verdicts.get(view.id)
     return views
 
 
@@ -159,9 +162,10 @@ def delete(user: User, entry_id: str) -> None:
     entry = _own(user, entry_id, for_update=True)
     entry.title_sealed = entry.body_sealed = entry.tags_sealed = entry.details_sealed = None
     entry.deleted_at = utcnow()
-    # Its shares and packet places go with it: the tombstone keeps no trace of who read it.
-    db.session.execute(delete_rows(Share).where(Share.entry_id == entry.id))
-    db.session.execute(delete_rows(PacketItem).where(PacketItem.entry_id == entry.id))
+    # Its shares, packet places, answers and verdict go with it: the tombstone keeps no trace
+    # of who read it or what was said about it.
+    for model in (Share, PacketItem, Answer, Repair):
+        db.session.execute(delete_rows(model).where(model.entry_id == entry.id))
     audit.record("delete_entry", actor_id=user.id, owner_id=user.id, entry_id=entry.id)
     db.session.commit()
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import AuditEvent, Entry, User
-from journal.services import answers, audit, checkins, packets, sessions
+from journal.services import answers, audit, checkins, packets, repairs, sessions
 from journal.services.entries import list_all
 
 
@@ -22,6 +22,7 @@ def export_for(user: User) -> dict:
         "checkins": checkins.all_of(user),
         "packets": packets.all_of(user),  # agenda notes are the client's words too
         "answers": answers.received(user) if user.is_client else [],
+        "repairs": repairs.all_of(user) if user.is_client else [],
         "devices": sessions.list_devices(user),
         "events": events,
     }

@@ -17,7 +17,7 @@ from journal.models import (
     User,
     utcnow,
 )
-from journal.services import agenda, appointments, audit, sharing
+from journal.services import agenda, appointments, audit, repairs, sharing
 from journal.services.access import visible_shares
 from journal.services.entries import TABLE as ENTRIES
 from journal.services.keys import cipher_for, cipher_for_user
@@ -59,6 +59,9 @@ class PacketView:
     items: list[PacketItemView] = field(default_factory=list)
     # What the therapist asked to talk about at this session (answers with that wish).
     requests: list[PacketItemView] = field(default_factory=list)
+    # The therapist's digest of a coming session: feedback and questions still open, oldest
+    # first (the repair ledger's open items lead it).
+    open_items: list = field(default_factory=list)
 
     @property
     def archived(self) -> bool:
@@ -298,6 +301,9 @@ def digest(therapist: User, session_id: str) -> PacketView:
     }
     shared = agenda.checkins_asked(asked, Checkin.shared.is_(True))
     requests = _requests(asked, readable, shared)
+    packet = _packet(session, client, items, requests)
+    if not packet.archived:
+        packet.open_items = repairs.still_open(therapist, link)
     audit.record("read_packet", actor_id=therapist.id, owner_id=client.id)
     db.session.commit()
-    return _packet(session, client, items, requests)
+    return packet

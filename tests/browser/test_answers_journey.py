@@ -1,8 +1,15 @@
 """The loop closing in a real browser, one profile per person: a client shares "what isn't
 working"; the therapist answers by keyboard alone, heard, with a reply and a wish to talk about it
 next session; the client sees the reply on the journal home and on the entry, and the item on the
-next session's packet, marked as the therapist's request."""
+next session's packet, marked as the therapist's request. After the session the journal home asks
+once whether it was talked through; the client says yes, and both ledgers show it repaired."""
 
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from journal.extensions import db
+from journal.models import Answer, utcnow
 from tests.browser.conftest import register
 from tests.browser.test_feedback_journey import (
     _link_with_a_session,
@@ -10,6 +17,7 @@ from tests.browser.test_feedback_journey import (
     therapist_signs_up,
 )
 from tests.browser.test_sharing_journey import second_page, snap, text
+from tests.test_api_repairs import end_session
 
 __all__ = ["second_page"]  # the fixture, imported for this module's test
 
@@ -64,5 +72,32 @@ def test_the_therapist_answers_and_the_client_sees_it(app, page, context, second
     snap(client, "packet-requests")
     client.goto("/journal")
     assert " · new" not in text(client, ".replies")  # seen since the last look
+
+    # The session happens; afterwards the journal home asks, once.
+    end_session(app, session_id)
+    with app.app_context():  # the answer was given before the session began
+        db.session.execute(update(Answer).values(updated_at=utcnow() - timedelta(days=1)))
+        db.session.commit()
+    client.goto("/journal")
+    assert "get talked through?" in text(client, ".repair-ask")
+    snap(client, "repair-ask")
+    with client.expect_navigation():
+        client.click(".repair-ask button:has-text('Yes')")
+    assert "It's in your ledger." in text(client, ".notice")
+    assert client.locator(".repair-ask").count() == 0
+    client.goto("/journal/ledger")
+    assert "Addressed" in text(client, ".ledger-list") and "The pace" in text(client, "main")
+    snap(client, "ledger-client")
+
+    # The therapist's ledger shows it repaired, with the month's numbers.
+    therapist.goto("/therapist")
+    with therapist.expect_navigation():
+        therapist.click(".client-list a")
+    with therapist.expect_navigation():
+        therapist.click("a:has-text('Feedback and what came of it')")
+    assert "Addressed" in text(therapist, ".ledger-list")
+    assert therapist.locator("svg.chart rect.chart-bar-fixed").count() >= 1
+    assert "1" in text(therapist, "tbody td:nth-child(3)")
+    snap(therapist, "ledger-therapist")
 
     assert context.errors == [] and client.context.errors == []

@@ -21,6 +21,7 @@ from journal.services import (
     links,
     packets,
     reading,
+    repairs,
     sharing,
 )
 from tests.browser.conftest import REQUIRED, register, shoot
@@ -148,6 +149,11 @@ def _therapist_of(app, client_email, entry_id):
         reading.read(lee, client.id, entry_id)
         coming, past = _sessions(client, link.id, [entry_id])
         _check_ins(client, lee.id, [(9, 9, 8, 9), (7, 6, 8, 7), (8, 8, 8, 8)])
+        pace = _write(client, "The pace", "Sessions feel rushed lately.", kind="feedback")
+        sharing.share(client, pace, lee.id)
+        said = {"status": "partly", "note": "We slowed down a little.", "shared": True}
+        repairs.mark(client, pace, said)
+        _write(client, "About homework", "Could we talk about how much there is?", kind="question")
         said = {"heard": True, "reply": "Thank you for telling me.", "discuss_next_session": True}
         answers.answer_entry(lee, client.id, entry_id, said)
         code = links.create_invite(kim)[1]
@@ -168,6 +174,8 @@ def _client_of(app, therapist_email):
         link_id = links.active_link(client.id, therapist.id).id
         _coming, past = _sessions(client, link_id, [whole, feedback, passage])
         _check_ins(client, therapist.id, [(10, 9, 9, 10), (8, 8, 7, 8)])
+        said = {"status": "not_yet", "note": "Still rushed at the end.", "shared": True}
+        repairs.mark(client, feedback, said)
         _check_ins(client, therapist.id, [(1, 1, 1, 1)], shared=False)
         checkin = checkins.shared_with(therapist, client.id).items[0].id
         said = {"heard": True, "reply": "Thank you.", "discuss_next_session": False}

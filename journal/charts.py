@@ -123,6 +123,8 @@ def ledger_svg(months: list[tuple[date, int, int]], *, chart_id: str = "ledger")
             (-bar, raised, "chart-bar-raised", "raised"),
             (0, fixed, "chart-bar-fixed", "addressed"),
         ):
+            if not value:
+                continue  # nothing to draw; the table says 0
             height = value / top * (HEIGHT - TOP - BOTTOM)
             parts.append(
                 f'<rect class="{css}" x="{middle + offset:.1f}" y="{HEIGHT - BOTTOM - height:.1f}"'

@@ -250,7 +250,7 @@ def test_dark_mode_and_reduced_motion_stay_accessible(browser, live_server):
     register(page)
     assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    for path in ("/journal", "/journal/new", "/journal/prompts", "/account"):
+    for path in ("/journal", "/journal/new", "/journal/prompts", "/journal/ledger", "/account"):
         page.goto(path)
         assert _axe(page) == [], path
     shoot(page, "client-account-dark")

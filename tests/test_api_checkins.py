@@ -12,8 +12,8 @@ from tests.helpers import assert_error
 API = "/api/v1"
 URL = f"{API}/checkins"
 SCALES = ("bond", "goals", "approach", "overall")
-CHECKIN_KEYS = {"id", "therapist_id", *SCALES, "total", "note", "shared", "created_at"}
-SHARED_KEYS = {"id", "therapist_id", *SCALES, "total", "note", "shared", "created_at"}
+SHARED_KEYS = {"id", "therapist_id", *SCALES, "total", "note", "shared", "created_at", "goal"}
+CHECKIN_KEYS = SHARED_KEYS | {"goal_id"}  # the goal a check-in looks at (issue: goals)
 START = datetime(2025, 1, 6, 18, 0, tzinfo=UTC)
 
 

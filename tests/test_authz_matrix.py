@@ -16,7 +16,7 @@ from sqlalchemy import update
 
 from journal.extensions import db
 from journal.models import Share, User, utcnow
-from journal.services import accounts, appointments, checkins, entries, links, sharing
+from journal.services import accounts, appointments, checkins, entries, goals, links, sharing
 from tests.conftest import PASSWORD, Api
 
 MATRIX = Path(__file__).parent / "data" / "authz_matrix.csv"
@@ -43,6 +43,10 @@ BODIES = {
     ("PUT", "/api/v1/clients/{owner}/shared/{entry}/answer"): {"heard": True, "reply": "Thank you"},
     ("PUT", "/api/v1/clients/{owner}/checkins/{checkin}/answer"): {"heard": True},
     ("PUT", "/api/v1/entries/{entry}/repair"): {"status": "partly", "note": "A little"},
+    ("POST", "/api/v1/goals"): {"text": "Sleep well", "shared_with": ["{therapist}"]},
+    ("PATCH", "/api/v1/goals/{goal}"): {"status": "reached"},
+    ("PUT", "/api/v1/goals/suggestions/{suggestion}"): {"action": "accept", "text": "Walk"},
+    ("POST", "/api/v1/clients/{owner}/goal-suggestions"): {"text": "Rest"},
     ("PUT", "/api/v1/clients/{owner}/checkins/{private_checkin}/answer"): {"heard": True},
     ("POST", "/api/v1/me/device-key"): {"device": "a-device-of-the-owners-own-making-0123456789"},
     ("POST", "/api/v1/me/device-key/replace"): {"device": "a-device-no-one-unlocked-0123456789"},
@@ -97,6 +101,11 @@ FORMS = {
     ("POST", "/therapist/clients/{owner}/checkins/{checkin}/answer"): {"heard": "true"},
     ("POST", "/feedback"): {"what": "The pace feels rushed.", "topics": "pace"},
     ("POST", "/journal/{entry}/repair"): {"status": "addressed"},
+    ("POST", "/journal/goals"): {"text": "Sleep well", "shared_with": "{therapist}"},
+    ("POST", "/journal/goals/{goal}"): {"text": "Rest well", "shared_with": "{therapist}"},
+    ("POST", "/journal/goals/{goal}/status"): {"status": "reached"},
+    ("POST", "/journal/goals/suggestions/{suggestion}"): {"action": "decline"},
+    ("POST", "/therapist/clients/{owner}/goals"): {"text": "Rest"},
     ("POST", "/checkins/{checkin}/sharing"): {"share": "private"},
     ("POST", "/checkins/{private_checkin}/sharing"): {"share": "shared"},
     ("POST", "/checkins/new"): {
@@ -175,8 +184,12 @@ def world(app, make_user, api_as):
             )
             for shared in (True, False)
         )
+        goal = goals.create(owner, {"text": "Rest more", "shared_with": [therapist.id]})
+        suggestion = goals.suggest(therapist, owner.id, "Walk every day")
         invite, code = links.create_invite(therapist)
         ids = {
+            "goal": goal.id,
+            "suggestion": suggestion.id,
             "entry": entry.id,
             "owner": owner.id,
             "therapist": therapist.id,
@@ -205,6 +218,8 @@ def _fill(value, ids):
         return value.format(**ids)
     if isinstance(value, dict):
         return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
     return value
 
 
@@ -254,6 +269,8 @@ def _rule(path: str) -> str:
         "{link}": "<link_id>",
         "{session}": "<session_id>",
         "{checkin}": "<checkin_id>",
+        "{goal}": "<goal_id>",
+        "{suggestion}": "<suggestion_id>",
         "{private_checkin}": "<checkin_id>",
         "{device}": "<device_id>",
         "{code}": "<invite>",

@@ -106,3 +106,27 @@ def test_a_clients_repair_note_is_never_logged(app, all_logs, api_as, make_entry
     assert ledger["items"][0]["note"] == CANARY_NOTE
     assert CANARY_NOTE in client.client.get(f"/journal/{entry.id}").get_data(as_text=True)
     assert "canary-heron" not in _everything_logged(all_logs)
+
+
+CANARY_GOAL = "canary-plover-3310 rest on sundays"
+
+
+def test_goal_text_is_never_logged(app, all_logs, api_as):
+    """A goal written, reworded, suggested and accepted (and refused as too long), on both sides."""
+    therapist, client = api_as("therapist"), api_as("client")
+    with app.app_context():
+        links.redeem(
+            db.session.get(User, client.user.id),
+            links.create_invite(db.session.get(User, therapist.user.id))[1],
+        )
+    shared = {"text": CANARY_GOAL, "shared_with": [therapist.user.id]}
+    assert client.post("/api/v1/goals", {**shared, "text": CANARY_GOAL * 20}).status_code == 422
+    assert client.post("/api/v1/goals", shared).status_code == 201
+    url = f"/api/v1/clients/{client.user.id}/goal-suggestions"
+    suggestion = therapist.post(url, {"text": "canary-plover suggested"}).get_json()
+    answer = {"action": "accept", "text": "canary-plover in my words"}
+    assert client.put(f"/api/v1/goals/suggestions/{suggestion['id']}", answer).status_code == 200
+    seen = therapist.get(f"/api/v1/clients/{client.user.id}/goals").get_json()["items"]
+    assert {g["text"] for g in seen} == {CANARY_GOAL, "canary-plover in my words"}
+    assert CANARY_GOAL in client.client.get("/journal/goals").get_data(as_text=True)
+    assert "canary-plover" not in _everything_logged(all_logs)

@@ -35,6 +35,9 @@ SUCCESS = {
     ("delete", "/clients/{client_id}/checkins/{checkin_id}/answer"): "204",
     ("post", "/answers/seen"): "204",
     ("delete", "/me/invitation-note"): "204",
+    ("post", "/goals"): "201",
+    ("delete", "/goals/{goal_id}"): "204",
+    ("post", "/clients/{client_id}/goal-suggestions"): "201",
 }
 
 

@@ -16,6 +16,9 @@ from journal.extensions import db
 from journal.models import (
     Answer,
     Entry,
+    Goal,
+    GoalShare,
+    GoalSuggestion,
     Link,
     Repair,
     Share,
@@ -365,3 +368,51 @@ def test_the_repair_ledgers_do_not_grow(app, count_statements, api_as, client_wi
     assert "Addressed" in text or '"addressed"' in text or "Still open" in text
     if response.is_json:
         assert len(response.get_json()["items"]) >= 5
+
+
+def _goals(client: User, count: int) -> None:
+    """`count` goals (some reached, some set aside) shared with both therapists, and as many
+    suggestions from the first, waiting or answered."""
+    cipher = cipher_for_user(client)
+    links = db.session.scalars(
+        db.select(Link).where(Link.client_id == client.id).order_by(Link.created_at)
+    ).all()
+    for n in range(count):
+        goal = Goal(
+            id=new_id(), client_id=client.id, status=("active", "reached", "set_aside")[n % 3]
+        )
+        goal.status_at = None if goal.status == "active" else utcnow()
+        goal.text_sealed = cipher.seal("goals", goal.id, "text", f"Goal {n}")
+        db.session.add(goal)
+        db.session.flush()
+        db.session.add_all(GoalShare(goal_id=goal.id, link_id=link.id) for link in links)
+        suggestion = GoalSuggestion(id=new_id(), link_id=links[0].id, status="waiting")
+        suggestion.status = ("waiting", "accepted", "declined")[n % 3]
+        suggestion.text_sealed = cipher.seal("goal_suggestions", suggestion.id, "text", f"Idea {n}")
+        db.session.add(suggestion)
+
+
+@pytest.mark.parametrize(
+    ("side", "path"),
+    [
+        ("client", "/api/v1/goals"),
+        ("client", "/api/v1/goals/suggestions"),
+        ("client", "/journal/goals"),
+        ("client", "/journal"),
+        ("therapist", "/api/v1/clients/{}/goals"),
+        ("therapist", "/api/v1/clients/{}/goal-suggestions"),
+        ("therapist", "/therapist/clients/{}/goals"),
+    ],
+)
+def test_goals_do_not_grow(app, count_statements, api_as, client_with, side, path):
+    few, many = client_with(2), client_with(20)
+    with app.app_context():
+        _goals(few, 2)
+        _goals(many, 20)
+        db.session.commit()
+    calls = [
+        (api_as(c if side == "client" else c.therapists[0]), path.format(c.id)) for c in (few, many)
+    ]
+    _, response = _same_cost(count_statements, calls)
+    text = response.get_data(as_text=True)
+    assert "Goal 1" in text or "Idea 1" in text

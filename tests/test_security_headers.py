@@ -27,6 +27,7 @@ CLIENT_PAGES = [
     "/journal/new",
     "/journal/prompts",
     "/journal/ledger",
+    "/journal/goals",
     "/journal/<entry_id>",
     "/journal/<entry_id>/edit",
     "/journal/<entry_id>/delete",
@@ -65,6 +66,8 @@ OBJECT_PAGES = [
     "/therapist/clients/<client_id>/end",
     "/therapist/clients/<client_id>/checkins/<checkin_id>/answer",
     "/therapist/clients/<client_id>/ledger",
+    "/therapist/clients/<client_id>/goals",
+    "/journal/goals/<goal_id>",
 ]
 API_GETS = [
     "/api/v1/me",

@@ -29,8 +29,8 @@ from sqlalchemy import update
 
 from journal.errors import AppError
 from journal.extensions import db
-from journal.models import Share, utcnow
-from journal.services import accounts, answers, entries, links, reading, repairs, sharing
+from journal.models import MAX_ACTIVE_GOALS, Share, utcnow
+from journal.services import accounts, answers, entries, goals, links, reading, repairs, sharing
 from tests.conftest import PASSWORD
 
 CLIENTS, THERAPISTS = 3, 2
@@ -40,6 +40,8 @@ ANYWHERE = st.integers(0, 3).map(lambda n: n == 0)
 UNTIL = st.none() | st.integers(1, 30)  # days from now
 KINDS = st.sampled_from(["reflection", "feedback", "question"])
 VERDICTS = st.sampled_from(["addressed", "partly", "not_yet"])
+GOAL_STATUSES = st.sampled_from(["active", "reached", "set_aside"])
+THERAPIST_SETS = st.sets(st.integers(0, THERAPISTS - 1), max_size=THERAPISTS)
 SETTINGS = settings(
     max_examples=25,
     stateful_step_count=20,
@@ -57,6 +59,23 @@ class ModelEntry:
     kind: str = "reflection"
     verdict: str = "open"  # the client's latest word in the repair ledger
     told: str = "open"  # the last verdict they chose to share
+
+
+@dataclass
+class ModelGoal:
+    owner: int
+    text: str
+    shared: set[int]  # therapists who may see it (over the link live when it was shared)
+    status: str = "active"
+
+
+@dataclass
+class ModelSuggestion:
+    client: int
+    therapist: int
+    link_id: str
+    text: str
+    status: str = "waiting"
 
 
 @dataclass
@@ -81,6 +100,8 @@ class SharingMachine(RuleBasedStateMachine):
         self.entries: dict[str, ModelEntry] = {}
         self.shares: dict[tuple[str, str], ModelShare] = {}  # (entry id, link id) -> share
         self.answers: dict[tuple[str, str], str | None] = {}  # (entry id, link id) -> reply
+        self.goals: dict[str, ModelGoal] = {}
+        self.suggestions: dict[str, ModelSuggestion] = {}
 
     def teardown(self):
         with self.request():
@@ -288,6 +309,101 @@ class SharingMachine(RuleBasedStateMachine):
         del self.links[(c, t)]
         self.ended.append((c, t, link_id))
         self._forget_link(link_id)
+        for goal in self.goals.values():
+            if goal.owner == c:
+                goal.shared.discard(t)
+
+    # Goals: the client's own, shared goal by goal; suggestions from a linked therapist
+
+    def _room(self, c: int) -> bool:
+        active = sum(g.owner == c and g.status == "active" for g in self.goals.values())
+        return active < MAX_ACTIVE_GOALS
+
+    def _goal_sharing(self, c: int, ts: set[int]) -> tuple[list[str], bool]:
+        named = [self.therapists[t].id for t in sorted(ts)]
+        return named, all((c, t) in self.links for t in ts)
+
+    @rule(c=st.integers(0, CLIENTS - 1), text=BODIES, ts=THERAPIST_SETS)
+    def add_goal(self, c, text, ts):
+        named, allowed = self._goal_sharing(c, ts)
+        with self.request():
+            if not allowed or not self._room(c):
+                with self.refused(422, "validation_failed"):
+                    goals.create(self.clients[c], {"text": text, "shared_with": named})
+                return
+            view = goals.create(self.clients[c], {"text": text, "shared_with": named})
+        self.goals[view.id] = ModelGoal(c, text, set(ts))
+
+    @precondition(lambda self: self.goals)
+    @rule(data=st.data(), ts=THERAPIST_SETS, status=GOAL_STATUSES)
+    def change_goal(self, data, ts, status):
+        goal_id = data.draw(st.sampled_from(list(self.goals)))
+        goal = self.goals[goal_id]
+        named, allowed = self._goal_sharing(goal.owner, ts)
+        change = {"shared_with": named, "status": status}
+        reopening = status == "active" and goal.status != "active"
+        with self.request():
+            if not allowed or (reopening and not self._room(goal.owner)):
+                with self.refused(422, "validation_failed"):
+                    goals.update(self.clients[goal.owner], goal_id, change)
+                return
+            goals.update(self.clients[goal.owner], goal_id, change)
+        goal.shared, goal.status = set(ts), status
+
+    @rule(c=st.integers(0, CLIENTS - 1), t=st.integers(0, THERAPISTS - 1), text=BODIES)
+    def suggest_goal(self, c, t, text):
+        with self.request():
+            if (c, t) not in self.links:
+                with self.refused(404, "not_found"):
+                    goals.suggest(self.therapists[t], self.clients[c].id, text)
+                return
+            view = goals.suggest(self.therapists[t], self.clients[c].id, text)
+        self.suggestions[view.id] = ModelSuggestion(c, t, self.links[(c, t)], text)
+
+    @precondition(lambda self: self.suggestions)
+    @rule(data=st.data(), accept=st.booleans(), words=st.none() | BODIES, shared=st.booleans())
+    def answer_a_suggestion(self, data, accept, words, shared):
+        suggestion_id = data.draw(st.sampled_from(list(self.suggestions)))
+        made = self.suggestions[suggestion_id]
+        said = {"action": "accept" if accept else "decline", "text": words, "shared": shared}
+        client = self.clients[made.client]
+        with self.request():
+            if self.links.get((made.client, made.therapist)) != made.link_id:
+                with self.refused(404, "not_found"):
+                    goals.answer(client, suggestion_id, said)
+                return
+            if made.status != "waiting":
+                with self.refused(409, "already_answered"):
+                    goals.answer(client, suggestion_id, said)
+                return
+            if accept and not self._room(made.client):
+                with self.refused(422, "validation_failed"):
+                    goals.answer(client, suggestion_id, said)
+                return
+            view = goals.answer(client, suggestion_id, said)
+        made.status = view.status
+        if accept:
+            sharing_with = {made.therapist} if shared else set()
+            self.goals[view.goal.id] = ModelGoal(made.client, words or made.text, sharing_with)
+
+    @invariant()
+    def goals_are_seen_by_their_owner_and_by_whom_they_are_shared_with(self):
+        for c, client in enumerate(self.clients):
+            with self.request():
+                mine = {g.id: (g.text, g.status) for g in goals.all_of(client)}
+            assert mine == {i: (g.text, g.status) for i, g in self.goals.items() if g.owner == c}
+            for t, therapist in enumerate(self.therapists):
+                with self.request():
+                    if (c, t) not in self.links:
+                        with self.refused(404, "not_found"):
+                            goals.shared_with_therapist(therapist, client.id)
+                        continue
+                    seen = goals.shared_with_therapist(therapist, client.id)
+                assert {g.id: (g.text, g.status) for g in seen} == {
+                    i: (g.text, g.status)
+                    for i, g in self.goals.items()
+                    if g.owner == c and t in g.shared
+                }
 
     def _readable(self, entry_id: str, t: int) -> bool:
         found = self.shares.get((entry_id, self.links.get((self.entries[entry_id].owner, t))))

@@ -5,6 +5,15 @@ from journal.models.audit import AuditEvent
 from journal.models.checkins import SCALES, Checkin
 from journal.models.devices import DeviceKey
 from journal.models.entries import KINDS, Entry
+from journal.models.goals import (
+    GOAL_STATUSES,
+    MAX_ACTIVE_GOALS,
+    NOT_LINKED,
+    SUGGESTION_STATUSES,
+    Goal,
+    GoalShare,
+    GoalSuggestion,
+)
 from journal.models.repairs import LEDGER_KINDS, STATUSES, Repair
 from journal.models.sessions import PacketItem, TherapySession
 from journal.models.sharing import Invite, Link, Share
@@ -12,17 +21,24 @@ from journal.models.types import new_id, utcnow
 from journal.models.users import ROLES, DeviceSession, User
 
 __all__ = [
+    "GOAL_STATUSES",
     "KINDS",
     "LEDGER_KINDS",
+    "MAX_ACTIVE_GOALS",
+    "NOT_LINKED",
     "ROLES",
     "SCALES",
     "STATUSES",
+    "SUGGESTION_STATUSES",
     "Answer",
     "AuditEvent",
     "Checkin",
     "DeviceKey",
     "DeviceSession",
     "Entry",
+    "Goal",
+    "GoalShare",
+    "GoalSuggestion",
     "Invite",
     "Link",
     "PacketItem",

@@ -27,6 +27,10 @@ class Checkin(db.Model):
     link_id: Mapped[str | None] = mapped_column(
         ForeignKey("links.id", ondelete="SET NULL", name="fk_checkins_link"), index=True
     )
+    # "This week, on: <goal>": the goal the check-in looks at, if the client chose one.
+    goal_id: Mapped[str | None] = mapped_column(
+        ForeignKey("goals.id", ondelete="SET NULL", name="fk_checkins_goal")
+    )
     bond: Mapped[int] = mapped_column(Integer)
     goals: Mapped[int] = mapped_column(Integer)
     approach: Mapped[int] = mapped_column(Integer)

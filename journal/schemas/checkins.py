@@ -38,6 +38,10 @@ class CheckinSchema(Schema):
     note = fields.String(dump_only=True)
     shared = fields.Boolean(dump_only=True)
     created_at = UTCDateTimeField(dump_only=True)
+    goal_id = fields.String(dump_only=True, allow_none=True)
+    goal = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "the words of that goal"}
+    )
 
 
 class CheckinCreateSchema(Schema):
@@ -50,6 +54,13 @@ class CheckinCreateSchema(Schema):
     overall = Rating(required=True)
     note = Text(load_default="", validate=NOTE)
     shared = StrictBoolean(required=True)
+    goal_id = Text(
+        load_default=None,
+        allow_none=True,
+        allow_nul=False,
+        validate=validate.Length(max=36),
+        metadata={"description": "one of your active goals this check-in looks at (optional)"},
+    )
 
 
 class CheckinUpdateSchema(Schema):

@@ -7,6 +7,7 @@ from journal.schemas.auth import DeviceSchema, UserSchema
 from journal.schemas.checkins import CheckinSchema
 from journal.schemas.entries import EntrySchema
 from journal.schemas.fields import UTCDateTimeField
+from journal.schemas.goals import GoalSchema
 from journal.schemas.packets import PacketSchema
 from journal.schemas.repairs import LedgerItemSchema
 
@@ -35,5 +36,6 @@ class ExportSchema(Schema):
         dump_only=True,
         metadata={"description": "the repair ledger: each feedback and question, what came of it"},
     )
+    goals = fields.List(fields.Nested(GoalSchema), dump_only=True)
     devices = fields.List(fields.Nested(DeviceSchema), dump_only=True)
     events = fields.List(fields.Nested(EventSchema), dump_only=True)

@@ -25,6 +25,13 @@ class Text(fields.String):
         return text
 
 
+class Note(Text):
+    """A short note, trimmed first, so a blank one is caught as blank."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 class UTCDateTimeField(fields.DateTime):
     """ISO 8601 in UTC with a Z suffix."""
 

@@ -13,7 +13,7 @@ from marshmallow import (
 )
 
 from journal.schemas.common import page_schema
-from journal.schemas.fields import Text, UTCDateTimeField
+from journal.schemas.fields import Note, Text, UTCDateTimeField
 
 NAIVE = "Include a time zone, e.g. 2026-11-26T16:00:00Z"
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
@@ -51,13 +51,6 @@ class TherapistPersonSchema(PersonSchema):
 
 
 NOTE_LENGTH = validate.Length(min=1, max=600, error="Write 1 to 600 characters.")
-
-
-class Note(Text):
-    """A short note, trimmed first, so a blank one is caught as blank."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
 class InvitationNoteSchema(Schema):

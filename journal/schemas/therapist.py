@@ -65,6 +65,11 @@ class SharedCheckinSchema(Schema):
     note = fields.String(dump_only=True)
     shared = fields.Boolean(dump_only=True)
     created_at = UTCDateTimeField(dump_only=True)
+    goal = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "the goal it looks at, only if that goal is shared with me"},
+    )
 
 
 class FlagSchema(Schema):
@@ -146,3 +151,30 @@ class OpenItemSchema(SharedLedgerItemSchema):
     """An open ledger item as the digest leads with it: how long it has been open."""
 
     days_open = fields.Integer(dump_only=True)
+
+
+class SharedGoalSchema(Schema):
+    """A goal the client shares with this therapist, in the client's words."""
+
+    id = fields.String(dump_only=True)
+    text = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"enum": ["active", "reached", "set_aside"]})
+    status_at = UTCDateTimeField(dump_only=True, allow_none=True)
+    suggested_by_me = fields.Boolean(dump_only=True)
+    shared_at = UTCDateTimeField(dump_only=True)
+    created_at = UTCDateTimeField(dump_only=True)
+
+
+class GivenSuggestionSchema(Schema):
+    """A goal this therapist suggested, and whether the client accepted or declined it (the
+    goal it became shows among the shared goals only if the client shares it)."""
+
+    id = fields.String(dump_only=True)
+    text = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"enum": ["waiting", "accepted", "declined"]})
+    created_at = UTCDateTimeField(dump_only=True)
+    answered_at = UTCDateTimeField(dump_only=True, allow_none=True)
+
+
+SharedGoalPageSchema = page_schema(SharedGoalSchema, "SharedGoalPage")
+GivenSuggestionPageSchema = page_schema(GivenSuggestionSchema, "GivenSuggestionPage")

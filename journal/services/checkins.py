@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
 
-from journal.errors import not_found
+from journal.errors import not_found, validation_error
 from journal.extensions import db
-from journal.models import Checkin, Link, TherapySession, User, utcnow
+from journal.models import Checkin, Goal, GoalShare, Link, TherapySession, User, utcnow
 from journal.services import audit
 from journal.services.keys import cipher_for, cipher_for_user
 from journal.services.links import active_link, client_link
@@ -31,6 +31,8 @@ class CheckinView:
     note: str
     shared: bool
     created_at: datetime
+    goal_id: str | None = None
+    goal: str | None = None  # "this week, on": the goal's words, for whoever may read them
 
     @property
     def total(self) -> int:
@@ -51,7 +53,32 @@ class Flag:
         return self.low or self.fell
 
 
-def _view(row: Checkin, link: Link | None, owner: User) -> CheckinView:
+NOT_A_GOAL = "Choose one of the goals you're working on, or none."
+
+
+def _with_goal(query, shared_over_link: bool = False):
+    """Add the goal each check-in looks at (or None); a therapist's view keeps only goals the
+    client shares over that check-in's link."""
+    on = Goal.id == Checkin.goal_id
+    if shared_over_link:
+        shared = exists().where(GoalShare.goal_id == Goal.id, GoalShare.link_id == Checkin.link_id)
+        on = and_(on, shared)
+    return query.add_columns(Goal).outerjoin(Goal, on)
+
+
+def _active_goal(client: User, goal_id: str | None) -> Goal | None:
+    """The client's active goal a new check-in points at; 422 on the field for any other."""
+    if not goal_id:
+        return None
+    goal = db.session.scalar(
+        select(Goal).where(Goal.id == goal_id, Goal.client_id == client.id, Goal.status == "active")
+    )
+    if goal is None:
+        raise validation_error({"goal_id": [NOT_A_GOAL]})
+    return goal
+
+
+def _view(row: Checkin, link: Link | None, owner: User, goal: Goal | None = None) -> CheckinView:
     cipher = cipher_for(owner.id, owner.wrapped_key, owner.key_version)
     note = cipher.open(TABLE, row.id, "note", row.note_sealed) if row.note_sealed else ""
     return CheckinView(
@@ -64,6 +91,8 @@ def _view(row: Checkin, link: Link | None, owner: User) -> CheckinView:
         note,
         row.shared,
         row.created_at,
+        goal.id if goal else None,
+        cipher.open(Goal.__tablename__, goal.id, "text", goal.text_sealed) if goal else None,
     )
 
 
@@ -72,9 +101,11 @@ def create(client: User, data: dict) -> CheckinView:
     link = active_link(client.id, data["therapist_id"])
     if link is None:
         raise not_found()
+    goal = _active_goal(client, data.get("goal_id"))
     row = Checkin(
         client_id=client.id,
         link_id=link.id,
+        goal_id=goal and goal.id,
         shared=data["shared"],
         **{scale: data[scale] for scale in ("bond", "goals", "approach", "overall")},
     )
@@ -86,14 +117,14 @@ def create(client: User, data: dict) -> CheckinView:
         "checkin_shared" if row.shared else "checkin", actor_id=client.id, owner_id=client.id
     )
     db.session.commit()
-    return _view(row, link, client)
+    return _view(row, link, client, goal)
 
 
-def _own(client: User, checkin_id: str) -> tuple[Checkin, Link | None]:
+def _own(client: User, checkin_id: str) -> tuple[Checkin, Link | None, Goal | None]:
     found = db.session.execute(
-        select(Checkin, Link)
-        .outerjoin(Link, Checkin.link_id == Link.id)
-        .where(Checkin.id == checkin_id, Checkin.client_id == client.id)
+        _with_goal(select(Checkin, Link).outerjoin(Link, Checkin.link_id == Link.id)).where(
+            Checkin.id == checkin_id, Checkin.client_id == client.id
+        )
     ).first()
     if found is None:
         raise not_found()
@@ -102,7 +133,7 @@ def _own(client: User, checkin_id: str) -> tuple[Checkin, Link | None]:
 
 def set_shared(client: User, checkin_id: str, shared: bool) -> CheckinView:
     """Share one of the client's check-ins (over an active link) or stop sharing it."""
-    row, link = _own(client, checkin_id)
+    row, link, goal = _own(client, checkin_id)
     if shared and (link is None or link.status != "active"):
         raise not_found()  # the link has ended: there is no one to share it with
     if row.shared != shared:
@@ -110,7 +141,7 @@ def set_shared(client: User, checkin_id: str, shared: bool) -> CheckinView:
         action = "checkin_shared" if shared else "checkin_unshared"
         audit.record(action, actor_id=client.id, owner_id=client.id)
         db.session.commit()
-    return _view(row, link, client)
+    return _view(row, link, client, goal)
 
 
 def _page(query, owner: User, limit: int, cursor: str | None) -> Page:
@@ -119,34 +150,30 @@ def _page(query, owner: User, limit: int, cursor: str | None) -> Page:
         .order_by(Checkin.created_at.desc(), Checkin.id.desc())
         .limit(limit + 1)
     ).all()
-    items = [_view(row, link, owner) for row, link in rows[:limit]]
+    items = [_view(row, link, owner, goal) for row, link, goal in rows[:limit]]
     more = len(rows) > limit
     return Page(items, encode_cursor(items[-1].created_at, items[-1].id) if more else None)
 
 
 def own(client: User, *, limit: int = 20, cursor: str | None = None) -> Page:
     """The client's own check-ins, newest first."""
-    query = (
-        select(Checkin, Link)
-        .outerjoin(Link, Checkin.link_id == Link.id)
-        .where(Checkin.client_id == client.id)
-    )
-    return _page(query, client, limit, cursor)
+    query = _with_goal(select(Checkin, Link).outerjoin(Link, Checkin.link_id == Link.id))
+    return _page(query.where(Checkin.client_id == client.id), client, limit, cursor)
 
 
 def one_shared(therapist: User, client_id: str, checkin_id: str) -> CheckinView:
     """One check-in the client shares with this therapist now (a read in the client's log)."""
     link = client_link(therapist, client_id)
-    row = db.session.scalar(
-        select(Checkin).where(
+    found = db.session.execute(
+        _with_goal(select(Checkin), shared_over_link=True).where(
             Checkin.id == checkin_id, Checkin.link_id == link.id, Checkin.shared.is_(True)
         )
-    )
-    if row is None:
+    ).first()
+    if found is None:
         raise not_found()
     audit.record("read_checkins", actor_id=therapist.id, owner_id=link.client_id)
     db.session.commit()
-    return _view(row, link, db.session.get(User, link.client_id))
+    return _view(found[0], link, db.session.get(User, link.client_id), found[1])
 
 
 def shared_with(
@@ -156,9 +183,9 @@ def shared_with(
     link = client_link(therapist, client_id)
     client = db.session.get(User, link.client_id)
     page = _page(
-        select(Checkin, Link)
-        .join(Link)
-        .where(Checkin.link_id == link.id, Checkin.shared.is_(True)),
+        _with_goal(select(Checkin, Link).join(Link, Checkin.link_id == Link.id), True).where(
+            Checkin.link_id == link.id, Checkin.shared.is_(True)
+        ),
         client,
         limit,
         cursor,
@@ -173,12 +200,11 @@ def shared_with(
 def all_of(client: User) -> list[CheckinView]:
     """Every check-in the client made, oldest first (for the export)."""
     rows = db.session.execute(
-        select(Checkin, Link)
-        .outerjoin(Link, Checkin.link_id == Link.id)
+        _with_goal(select(Checkin, Link).outerjoin(Link, Checkin.link_id == Link.id))
         .where(Checkin.client_id == client.id)
         .order_by(Checkin.created_at, Checkin.id)
     )
-    return [_view(row, link, client) for row, link in rows]
+    return [_view(row, link, client, goal) for row, link, goal in rows]
 
 
 def alliance(therapist: User, client_id: str) -> Flag:

@@ -4,12 +4,12 @@ from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import AuditEvent, Entry, User
-from journal.services import answers, audit, checkins, packets, repairs, sessions
+from journal.services import answers, audit, checkins, goals, packets, repairs, sessions
 from journal.services.entries import list_all
 
 
 def export_for(user: User) -> dict:
-    """Collect the account, entries, check-ins, session packets, devices and the trail about
+    """Collect the account, entries, check-ins, session packets, goals, devices and the trail about
     them; record it."""
     events = db.session.scalars(
         select(AuditEvent)
@@ -23,6 +23,7 @@ def export_for(user: User) -> dict:
         "packets": packets.all_of(user),  # agenda notes are the client's words too
         "answers": answers.received(user) if user.is_client else [],
         "repairs": repairs.all_of(user) if user.is_client else [],
+        "goals": goals.all_of(user) if user.is_client else [],
         "devices": sessions.list_devices(user),
         "events": events,
     }

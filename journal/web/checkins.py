@@ -11,7 +11,7 @@ from journal.charts import trend_svg
 from journal.errors import AppError, flatten_messages
 from journal.schemas.common import ListArgsSchema
 from journal.schemas.fields import Text
-from journal.services import answers, checkins, links
+from journal.services import answers, checkins, goals, links
 from journal.services.accounts import FORMER_THERAPIST
 from journal.web.dates import user_zone
 from journal.web.forms import read_form, rerender, therapist_choice
@@ -56,6 +56,7 @@ class CheckinFormSchema(Schema):
         load_default="private",
         validate=validate.OneOf(("private", "shared"), error="Choose to share it or keep it."),
     )
+    goal_id = Text(load_default=None, allow_nul=False, validate=validate.Length(max=36))
 
     @pre_load
     def _drop_blanks(self, data, **kwargs):
@@ -175,7 +176,9 @@ def sharing(checkin_id: str):
 def new():
     """Check in on how the work feels: four ratings, a note, shared or kept private."""
     therapists = [link.therapist for link in links.links_of(current_user)]
+    active = [g for g in goals.all_of(current_user) if g.status == "active"]
     context = {"therapists": therapists, "questions": QUESTIONS}
+    context["goal_options"] = [(g.id, g.text) for g in active]
     if request.method == "GET":
         chosen = request.args.get("therapist") or (therapists[0].id if therapists else "")
         form = {"therapist_id": chosen, "share": "private"}
@@ -183,6 +186,9 @@ def new():
     data, errors = read_form(CheckinFormSchema)
     if data and data["therapist_id"] not in {t.id for t in therapists}:
         errors = {"therapist_id": ["Choose one of the therapists you're linked with."]}
+    chosen_goal = request.form.get("goal_id", "").strip()
+    if chosen_goal and chosen_goal not in {g.id for g in active}:
+        errors = {**errors, "goal_id": [checkins.NOT_A_GOAL]}
     if errors:
         return rerender("checkins/new.html", errors, **context)
     view = checkins.create(current_user, data)

@@ -7,10 +7,13 @@ from journal.errors import AppError, flatten_messages, validation_error
 from journal.schemas.fields import Text
 
 
-def read_form(schema_cls: type[Schema]) -> tuple[dict | None, dict]:
-    """Load the posted form; return (data, {}) or (None, field errors)."""
+def read_form(schema_cls: type[Schema], data: dict | None = None) -> tuple[dict | None, dict]:
+    """Load the posted form (or data the view gathered from it, such as a list of checkboxes);
+    return (data, {}) or (None, field errors)."""
     try:
-        return schema_cls(unknown=EXCLUDE).load(request.form.to_dict()), {}
+        return schema_cls(unknown=EXCLUDE).load(
+            request.form.to_dict() if data is None else data
+        ), {}
     except ValidationError as error:
         return None, flatten_messages(error.messages)
 

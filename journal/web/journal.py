@@ -9,7 +9,7 @@ from journal.auth import role_required
 from journal.errors import AppError, flatten_messages
 from journal.models import KINDS, new_id
 from journal.schemas.entries import EntryEditFormSchema, EntryFormSchema, EntryListArgsSchema
-from journal.services import answers, entries, feedback, repairs
+from journal.services import answers, entries, feedback, goals, repairs
 from journal.web.checkins import invitation_card
 from journal.web.dates import today
 from journal.web.forms import read_form, rerender
@@ -47,6 +47,8 @@ def _home(page, args, errors):
         invitation=invitation_card(),
         replies=answers.look(current_user),
         repair_ask=repairs.ask_once(current_user),
+        goals=[g for g in goals.all_of(current_user) if g.status == "active"],
+        suggestions=goals.waiting_for(current_user),
     )
 
 

@@ -18,6 +18,7 @@ from journal.services import (
     appointments,
     checkins,
     entries,
+    goals,
     links,
     packets,
     reading,
@@ -129,8 +130,8 @@ def _sessions(client, link_id, entry_ids):
 
 def _check_ins(client, therapist_id, ratings, shared=True):
     """Check-ins from three weeks ago on, a few days apart (before the past session ended)."""
-    for n, (bond, goals, approach, overall) in enumerate(ratings):
-        data = {"therapist_id": therapist_id, "bond": bond, "goals": goals, "approach": approach}
+    for n, (bond, on_goals, approach, overall) in enumerate(ratings):
+        data = {"therapist_id": therapist_id, "bond": bond, "goals": on_goals, "approach": approach}
         data |= {"overall": overall, "note": "Felt rushed" if n else "", "shared": shared}
         made = checkins.create(client, data)
         when = utcnow() - timedelta(days=21 - 3 * n)
@@ -157,7 +158,11 @@ def _therapist_of(app, client_email, entry_id):
         said = {"heard": True, "reply": "Thank you for telling me.", "discuss_next_session": True}
         answers.answer_entry(lee, client.id, entry_id, said)
         code = links.create_invite(kim)[1]
-        return {"code": code, "link": link.id, "session": coming, "past": past}
+        goal = goals.create(client, {"text": "Say no without guilt", "shared_with": [lee.id]})
+        goals.create(client, {"text": "Sleep before midnight", "shared_with": []})
+        goals.suggest(lee, client.id, "Notice when I hold back in sessions")
+        ids = {"code": code, "link": link.id, "session": coming, "past": past}
+        return ids | {"goal": goal.id}
 
 
 def _client_of(app, therapist_email):
@@ -180,6 +185,10 @@ def _client_of(app, therapist_email):
         checkin = checkins.shared_with(therapist, client.id).items[0].id
         said = {"heard": True, "reply": "Thank you.", "discuss_next_session": False}
         answers.answer_entry(therapist, client.id, whole, said)
+        goals.create(client, {"text": "Say no without guilt", "shared_with": [therapist.id]})
+        for text in ("Sleep before midnight", "Walk after work"):
+            goals.suggest(therapist, client.id, text)
+        goals.answer(client, goals.waiting_for(client)[1].id, {"action": "decline"})
         ids = {"client": client.id, "entry": whole, "passage": passage, "past": past}
         return ids | {"checkin": checkin}
 
@@ -250,7 +259,8 @@ def test_dark_mode_and_reduced_motion_stay_accessible(browser, live_server):
     register(page)
     assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    for path in ("/journal", "/journal/new", "/journal/prompts", "/journal/ledger", "/account"):
+    pages = ("/journal", "/journal/new", "/journal/prompts", "/journal/ledger", "/journal/goals")
+    for path in (*pages, "/account"):
         page.goto(path)
         assert _axe(page) == [], path
     shoot(page, "client-account-dark")

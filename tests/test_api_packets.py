@@ -13,7 +13,16 @@ from tests.helpers import assert_error
 
 API = "/api/v1"
 SESSION_KEYS = {"id", "link_id", "starts_at", "ends_at", "archived"}
-PACKET_KEYS = {"session_id", "starts_at", "ends_at", "archived", "agenda", "items", "requests"}
+PACKET_KEYS = {
+    "session_id",
+    "starts_at",
+    "ends_at",
+    "archived",
+    "agenda",
+    "items",
+    "requests",
+    "tasks",
+}
 DIGEST_ITEM_KEYS = {"entry_id", "kind", "title", "unread", "passage", "feedback"}
 DIGEST_ITEM_KEYS |= {"checkin_id", "total"}
 

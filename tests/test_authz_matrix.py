@@ -16,7 +16,16 @@ from sqlalchemy import update
 
 from journal.extensions import db
 from journal.models import Share, User, utcnow
-from journal.services import accounts, appointments, checkins, entries, goals, links, sharing
+from journal.services import (
+    accounts,
+    appointments,
+    checkins,
+    entries,
+    goals,
+    links,
+    sharing,
+    tasks,
+)
 from tests.conftest import PASSWORD, Api
 
 MATRIX = Path(__file__).parent / "data" / "authz_matrix.csv"
@@ -47,6 +56,8 @@ BODIES = {
     ("PATCH", "/api/v1/goals/{goal}"): {"status": "reached"},
     ("PUT", "/api/v1/goals/suggestions/{suggestion}"): {"action": "accept", "text": "Walk"},
     ("POST", "/api/v1/clients/{owner}/goal-suggestions"): {"text": "Rest"},
+    ("POST", "/api/v1/clients/{owner}/tasks"): {"text": "Rest", "due": {"date": "2999-01-01"}},
+    ("PUT", "/api/v1/tasks/{task}/status"): {"status": "done"},
     ("PUT", "/api/v1/clients/{owner}/checkins/{private_checkin}/answer"): {"heard": True},
     ("POST", "/api/v1/me/device-key"): {"device": "a-device-of-the-owners-own-making-0123456789"},
     ("POST", "/api/v1/me/device-key/replace"): {"device": "a-device-no-one-unlocked-0123456789"},
@@ -106,6 +117,12 @@ FORMS = {
     ("POST", "/journal/goals/{goal}/status"): {"status": "reached"},
     ("POST", "/journal/goals/suggestions/{suggestion}"): {"action": "decline"},
     ("POST", "/therapist/clients/{owner}/goals"): {"text": "Rest"},
+    ("POST", "/journal/tasks/{task}/status"): {"status": "done"},
+    ("POST", "/therapist/clients/{owner}/tasks"): {
+        "text": "Rest",
+        "due": "date",
+        "date": "2999-01-01",
+    },
     ("POST", "/checkins/{checkin}/sharing"): {"share": "private"},
     ("POST", "/checkins/{private_checkin}/sharing"): {"share": "shared"},
     ("POST", "/checkins/new"): {
@@ -186,10 +203,13 @@ def world(app, make_user, api_as):
         )
         goal = goals.create(owner, {"text": "Rest more", "shared_with": [therapist.id]})
         suggestion = goals.suggest(therapist, owner.id, "Walk every day")
+        due = {"date": (utcnow() + timedelta(days=3)).date()}
+        task = tasks.assign(therapist, owner.id, {"text": "Notice it", "due": due})
         invite, code = links.create_invite(therapist)
         ids = {
             "goal": goal.id,
             "suggestion": suggestion.id,
+            "task": task.id,
             "entry": entry.id,
             "owner": owner.id,
             "therapist": therapist.id,
@@ -271,6 +291,7 @@ def _rule(path: str) -> str:
         "{checkin}": "<checkin_id>",
         "{goal}": "<goal_id>",
         "{suggestion}": "<suggestion_id>",
+        "{task}": "<task_id>",
         "{private_checkin}": "<checkin_id>",
         "{device}": "<device_id>",
         "{code}": "<invite>",

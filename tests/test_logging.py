@@ -62,6 +62,17 @@ def test_secrets_never_logged(app, all_logs, monkeypatch):
         assert secret not in logged  # ...but nothing private
 
 
+def _linked(app, api_as):
+    """A signed-in therapist and client, linked through an invite."""
+    therapist, client = api_as("therapist"), api_as("client")
+    with app.app_context():
+        links.redeem(
+            db.session.get(User, client.user.id),
+            links.create_invite(db.session.get(User, therapist.user.id))[1],
+        )
+    return therapist, client
+
+
 CANARY_REPLY = "canary-wren-5512 thank you for telling me"
 
 
@@ -90,12 +101,7 @@ CANARY_NOTE = "canary-heron-2049 we slowed down"
 
 def test_a_clients_repair_note_is_never_logged(app, all_logs, api_as, make_entry):
     """Saying what came of a feedback (and failing to, with the note too long); both ledgers."""
-    therapist, client = api_as("therapist"), api_as("client")
-    with app.app_context():
-        links.redeem(
-            db.session.get(User, client.user.id),
-            links.create_invite(db.session.get(User, therapist.user.id))[1],
-        )
+    therapist, client = _linked(app, api_as)
     entry = make_entry(client.user, "The pace.", kind="feedback")
     client.put(f"/api/v1/entries/{entry.id}/shares/{therapist.user.id}")
     url = f"/api/v1/entries/{entry.id}/repair"
@@ -113,12 +119,7 @@ CANARY_GOAL = "canary-plover-3310 rest on sundays"
 
 def test_goal_text_is_never_logged(app, all_logs, api_as):
     """A goal written, reworded, suggested and accepted (and refused as too long), on both sides."""
-    therapist, client = api_as("therapist"), api_as("client")
-    with app.app_context():
-        links.redeem(
-            db.session.get(User, client.user.id),
-            links.create_invite(db.session.get(User, therapist.user.id))[1],
-        )
+    therapist, client = _linked(app, api_as)
     shared = {"text": CANARY_GOAL, "shared_with": [therapist.user.id]}
     assert client.post("/api/v1/goals", {**shared, "text": CANARY_GOAL * 20}).status_code == 422
     assert client.post("/api/v1/goals", shared).status_code == 201
@@ -130,3 +131,21 @@ def test_goal_text_is_never_logged(app, all_logs, api_as):
     assert {g["text"] for g in seen} == {CANARY_GOAL, "canary-plover in my words"}
     assert CANARY_GOAL in client.client.get("/journal/goals").get_data(as_text=True)
     assert "canary-plover" not in _everything_logged(all_logs)
+
+
+CANARY_TASK = "canary-lapwing-8192 notice the pause"
+
+
+def test_task_words_and_reasons_are_never_logged(app, all_logs, api_as):
+    """A task given (and refused as too long), read, answered and declined with a reason."""
+    therapist, client = _linked(app, api_as)
+    url = f"/api/v1/clients/{client.user.id}/tasks"
+    due = {"date": "2999-01-01"}
+    assert therapist.post(url, {"text": CANARY_TASK * 40, "due": due}).status_code == 422
+    task = therapist.post(url, {"text": CANARY_TASK, "due": due}).get_json()
+    assert client.get("/api/v1/tasks").get_json()["items"][0]["text"] == CANARY_TASK
+    assert CANARY_TASK in client.client.get("/journal").get_data(as_text=True)
+    reason = {"status": "declined", "reason": "canary-lapwing not for me"}
+    assert client.put(f"/api/v1/tasks/{task['id']}/status", reason).status_code == 200
+    assert therapist.get(url).get_json()["items"][0]["reason"] == "canary-lapwing not for me"
+    assert "canary-lapwing" not in _everything_logged(all_logs)

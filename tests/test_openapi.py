@@ -38,6 +38,7 @@ SUCCESS = {
     ("post", "/goals"): "201",
     ("delete", "/goals/{goal_id}"): "204",
     ("post", "/clients/{client_id}/goal-suggestions"): "201",
+    ("post", "/clients/{client_id}/tasks"): "201",
 }
 
 

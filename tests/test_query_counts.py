@@ -22,6 +22,7 @@ from journal.models import (
     Link,
     Repair,
     Share,
+    Task,
     TherapySession,
     User,
     new_id,
@@ -405,14 +406,63 @@ def _goals(client: User, count: int) -> None:
     ],
 )
 def test_goals_do_not_grow(app, count_statements, api_as, client_with, side, path):
+    text = _two_worlds(app, count_statements, api_as, client_with, _goals, side, path)
+    assert "Goal 1" in text or "Idea 1" in text
+
+
+def _two_worlds(app, count_statements, api_as, client_with, fill, side, path) -> str:
+    """Fill a small and a large world with `fill`, ask both for `path` as the client or their
+    first therapist; the costs must match. Return the large world's page."""
     few, many = client_with(2), client_with(20)
     with app.app_context():
-        _goals(few, 2)
-        _goals(many, 20)
+        fill(few, 2)
+        fill(many, 20)
         db.session.commit()
     calls = [
         (api_as(c if side == "client" else c.therapists[0]), path.format(c.id)) for c in (few, many)
     ]
     _, response = _same_cost(count_statements, calls)
-    text = response.get_data(as_text=True)
-    assert "Goal 1" in text or "Idea 1" in text
+    return response.get_data(as_text=True)
+
+
+def _tasks(client: User, count: int) -> None:
+    """`count` tasks from the first therapist, due by the coming session or a date: some
+    answered (with entries shared or not), some done, some declined with a reason."""
+    cipher = cipher_for_user(client)
+    link = db.session.scalars(
+        db.select(Link).where(Link.client_id == client.id).order_by(Link.created_at)
+    ).first()
+    coming = db.session.scalars(
+        db.select(TherapySession)
+        .where(TherapySession.link_id == link.id, TherapySession.starts_at > utcnow())
+        .order_by(TherapySession.starts_at)
+    ).first()
+    answers = db.session.scalars(
+        db.select(Entry.id).where(Entry.author_id == client.id).order_by(Entry.created_at)
+    ).all()
+    for n in range(count):
+        state = ("declined", "answered", "done", "open")[n % 4]  # two tasks: every query runs
+        task = Task(id=new_id(), link_id=link.id, due_at=coming.starts_at, created_at=utcnow())
+        task.due_session_id = coming.id if n % 2 else None
+        task.text_sealed = cipher.seal("tasks", task.id, "text", f"Task {n}")
+        task.answer_entry_id = answers[n % len(answers)] if state == "answered" else None
+        task.done_at = utcnow() if state == "done" else None
+        if state == "declined":
+            task.declined_at = utcnow()
+            task.reason_sealed = cipher.seal("tasks", task.id, "reason", f"Reason {n}")
+        db.session.add(task)
+
+
+@pytest.mark.parametrize(
+    ("side", "path"),
+    [
+        ("client", "/api/v1/tasks"),
+        ("client", "/journal/tasks"),
+        ("client", "/journal"),
+        ("therapist", "/api/v1/clients/{}/tasks"),
+        ("therapist", "/therapist/clients/{}/tasks"),
+        ("therapist", "/therapist/clients/{}"),
+    ],
+)
+def test_tasks_do_not_grow(app, count_statements, api_as, client_with, side, path):
+    assert "Task 1" in _two_worlds(app, count_statements, api_as, client_with, _tasks, side, path)

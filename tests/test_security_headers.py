@@ -28,6 +28,7 @@ CLIENT_PAGES = [
     "/journal/prompts",
     "/journal/ledger",
     "/journal/goals",
+    "/journal/tasks",
     "/journal/<entry_id>",
     "/journal/<entry_id>/edit",
     "/journal/<entry_id>/delete",
@@ -67,6 +68,7 @@ OBJECT_PAGES = [
     "/therapist/clients/<client_id>/checkins/<checkin_id>/answer",
     "/therapist/clients/<client_id>/ledger",
     "/therapist/clients/<client_id>/goals",
+    "/therapist/clients/<client_id>/tasks",
     "/journal/goals/<goal_id>",
 ]
 API_GETS = [

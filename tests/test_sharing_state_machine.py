@@ -30,7 +30,17 @@ from sqlalchemy import update
 from journal.errors import AppError
 from journal.extensions import db
 from journal.models import MAX_ACTIVE_GOALS, Share, utcnow
-from journal.services import accounts, answers, entries, goals, links, reading, repairs, sharing
+from journal.services import (
+    accounts,
+    answers,
+    entries,
+    goals,
+    links,
+    reading,
+    repairs,
+    sharing,
+    tasks,
+)
 from tests.conftest import PASSWORD
 
 CLIENTS, THERAPISTS = 3, 2
@@ -79,6 +89,15 @@ class ModelSuggestion:
 
 
 @dataclass
+class ModelTask:
+    client: int
+    therapist: int
+    link_id: str
+    mark: str | None = None  # "done" or "declined", as the client said
+    answer: str | None = None  # the entry that answers it
+
+
+@dataclass
 class ModelShare:
     passage: str | None
     state: str = "live"  # live, expired or withdrawn
@@ -102,6 +121,7 @@ class SharingMachine(RuleBasedStateMachine):
         self.answers: dict[tuple[str, str], str | None] = {}  # (entry id, link id) -> reply
         self.goals: dict[str, ModelGoal] = {}
         self.suggestions: dict[str, ModelSuggestion] = {}
+        self.tasks: dict[str, ModelTask] = {}
 
     def teardown(self):
         with self.request():
@@ -385,6 +405,81 @@ class SharingMachine(RuleBasedStateMachine):
         if accept:
             sharing_with = {made.therapist} if shared else set()
             self.goals[view.goal.id] = ModelGoal(made.client, words or made.text, sharing_with)
+
+    # Tasks: given over a live link; done for the therapist only if marked or shared
+
+    @rule(c=st.integers(0, CLIENTS - 1), t=st.integers(0, THERAPISTS - 1))
+    def give_task(self, c, t):
+        data = {"text": "Try it", "due": {"date": (utcnow() + timedelta(days=30)).date()}}
+        with self.request():
+            if (c, t) not in self.links:
+                with self.refused(404, "not_found"):
+                    tasks.assign(self.therapists[t], self.clients[c].id, data)
+                return
+            view = tasks.assign(self.therapists[t], self.clients[c].id, data)
+        self.tasks[view.id] = ModelTask(c, t, self.links[(c, t)])
+
+    def _task_is_live(self, task: ModelTask) -> bool:
+        return self.links.get((task.client, task.therapist)) == task.link_id
+
+    @precondition(lambda self: self.tasks)
+    @rule(data=st.data(), body=BODIES)
+    def answer_a_task(self, data, body):
+        task_id = data.draw(st.sampled_from(list(self.tasks)))
+        task = self.tasks[task_id]
+        made = {"id": None, "kind": "reflection", "title": "", "body": body, "tags": []}
+        made |= {"prompt_id": None, "task_id": task_id}
+        with self.request():
+            if not self._task_is_live(task):
+                with self.refused(404, "not_found"):
+                    entries.create(self.clients[task.client], made)
+                return
+            view, _ = entries.create(self.clients[task.client], made)
+        self.entries[view.id] = ModelEntry(task.client, body)
+        task.answer, task.mark = view.id, None if task.mark == "declined" else task.mark
+
+    @precondition(lambda self: self.tasks)
+    @rule(data=st.data(), status=st.sampled_from(["done", "declined", "open"]))
+    def mark_a_task(self, data, status):
+        task_id = data.draw(st.sampled_from(list(self.tasks)))
+        task = self.tasks[task_id]
+        with self.request():
+            if not self._task_is_live(task):
+                with self.refused(404, "not_found"):
+                    tasks.set_status(self.clients[task.client], task_id, status, "Why")
+                return
+            tasks.set_status(self.clients[task.client], task_id, status, "Why")
+        task.mark = None if status == "open" else status
+
+    def _task_status(self, task: ModelTask, for_therapist: bool) -> str:
+        if task.mark:
+            return task.mark
+        answered = task.answer is not None and not self.entries[task.answer].deleted
+        if answered and for_therapist:
+            share = self.shares.get((task.answer, task.link_id))
+            answered = share is not None and share.state == "live"
+        return "done" if answered else "open"
+
+    @invariant()
+    def tasks_read_alike_on_both_sides_as_far_as_shared(self):
+        for c, client in enumerate(self.clients):
+            with self.request():
+                mine = {v.id: v.status for v in tasks.for_client(client)}
+            assert mine == {
+                i: self._task_status(task, False)
+                for i, task in self.tasks.items()
+                if task.client == c and self._task_is_live(task)
+            }
+            for t, therapist in enumerate(self.therapists):
+                if (c, t) not in self.links:
+                    continue
+                with self.request():
+                    theirs = {v.id: v.status for v in tasks.given(therapist, client.id)}
+                assert theirs == {
+                    i: self._task_status(task, True)
+                    for i, task in self.tasks.items()
+                    if task.client == c and task.therapist == t and self._task_is_live(task)
+                }
 
     @invariant()
     def goals_are_seen_by_their_owner_and_by_whom_they_are_shared_with(self):

@@ -13,6 +13,7 @@ from journal.api import (
     packets,
     repairs,
     shares,
+    tasks,
     therapist,
     twofactor,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "packets",
     "repairs",
     "shares",
+    "tasks",
     "therapist",
     "twofactor",
 ]

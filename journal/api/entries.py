@@ -40,7 +40,7 @@ def list_entries():
     "Write an entry (idempotent by client-made id); feedback may come as the composer's parts",
     body=EntryCreateSchema,
     ok=[(201, EntrySchema), (200, EntrySchema)],
-    errors=[403, 409, 410, 422],
+    errors=[403, 409, 410, 422, (404, "the task named in task_id is not one of yours")],
 )
 def create_entry():
     """Save a new entry, or return the stored one for a replayed id."""

@@ -17,6 +17,7 @@ from journal.models.goals import (
 from journal.models.repairs import LEDGER_KINDS, STATUSES, Repair
 from journal.models.sessions import PacketItem, TherapySession
 from journal.models.sharing import Invite, Link, Share
+from journal.models.tasks import TASK_STATUSES, Task
 from journal.models.types import new_id, utcnow
 from journal.models.users import ROLES, DeviceSession, User
 
@@ -30,6 +31,7 @@ __all__ = [
     "SCALES",
     "STATUSES",
     "SUGGESTION_STATUSES",
+    "TASK_STATUSES",
     "Answer",
     "AuditEvent",
     "Checkin",
@@ -44,6 +46,7 @@ __all__ = [
     "PacketItem",
     "Repair",
     "Share",
+    "Task",
     "TherapySession",
     "User",
     "new_id",

@@ -166,6 +166,13 @@ class EntryCreateSchema(EntryFieldsSchema):
         validate=KIND,
         metadata={"description": 'Default "reflection", or "feedback" with `feedback`'},
     )
+    task_id = Text(
+        load_default=None,
+        allow_none=True,
+        allow_nul=False,
+        validate=validate.Length(max=36),
+        metadata={"description": "a task of yours this entry answers (404 for anyone else's)"},
+    )
     body = Text(validate=BODY, metadata={"description": "Required unless `feedback` is sent"})
     feedback = fields.Nested(FeedbackSchema)
 
@@ -242,6 +249,7 @@ class EntryFormSchema(EntryFieldsSchema):
 
     # The page looks the prompt up itself and quietly drops an unknown one.
     prompt_id = Text(load_default=None, allow_none=True)
+    task_id = Text(load_default=None, allow_none=True, validate=validate.Length(max=36))
 
     @pre_load
     def split_tags(self, data, **kwargs):

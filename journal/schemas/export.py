@@ -10,6 +10,7 @@ from journal.schemas.fields import UTCDateTimeField
 from journal.schemas.goals import GoalSchema
 from journal.schemas.packets import PacketSchema
 from journal.schemas.repairs import LedgerItemSchema
+from journal.schemas.tasks import TaskSchema
 
 
 class EventSchema(Schema):
@@ -37,5 +38,6 @@ class ExportSchema(Schema):
         metadata={"description": "the repair ledger: each feedback and question, what came of it"},
     )
     goals = fields.List(fields.Nested(GoalSchema), dump_only=True)
+    tasks = fields.List(fields.Nested(TaskSchema), dump_only=True)
     devices = fields.List(fields.Nested(DeviceSchema), dump_only=True)
     events = fields.List(fields.Nested(EventSchema), dump_only=True)

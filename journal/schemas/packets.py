@@ -6,6 +6,7 @@ from journal.models import utcnow
 from journal.schemas.common import page_schema
 from journal.schemas.fields import Text, UTCDateTimeField
 from journal.schemas.sharing import AwareDateTime
+from journal.schemas.tasks import TaskSchema
 
 DURATION = validate.Range(min=15, max=240, error="Choose 15 to 240 minutes.")
 
@@ -74,6 +75,11 @@ class PacketSchema(Schema):
         fields.Nested(PacketItemSchema),
         dump_only=True,
         metadata={"description": "what the therapist asked to talk about at this session"},
+    )
+    tasks = fields.List(
+        fields.Nested(lambda: TaskSchema()),
+        dump_only=True,
+        metadata={"description": "tasks due by this session, open ones first"},
     )
 
 

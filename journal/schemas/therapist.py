@@ -5,6 +5,7 @@ from marshmallow import Schema, fields
 from journal.schemas.common import page_schema
 from journal.schemas.fields import UTCDateTimeField
 from journal.schemas.repairs import LedgerItemSchema
+from journal.schemas.tasks import TaskSchema
 
 
 class ClientSchema(Schema):
@@ -128,6 +129,14 @@ class DigestSchema(Schema):
         metadata={
             "description": "feedback and questions shared with you and not yet addressed, "
             "oldest first (empty once the session is over)"
+        },
+    )
+    tasks = fields.List(
+        fields.Nested(lambda: TaskSchema()),
+        dump_only=True,
+        metadata={
+            "description": "tasks you gave that are due by this session; an answer shows only "
+            "while the client shares it"
         },
     )
 

@@ -12,7 +12,15 @@ from journal.services.keys import cipher_for_user
 from journal.services.pagination import Page, after_cursor, encode_cursor
 
 # Reads, and answers (an answer shows the therapist read it and replied).
-READS = ("read_entry", "read_packet", "read_checkins", "read_ledger", "read_goals", "answer")
+READS = (
+    "read_entry",
+    "read_packet",
+    "read_checkins",
+    "read_ledger",
+    "read_goals",
+    "read_tasks",
+    "answer",
+)
 
 
 @dataclass

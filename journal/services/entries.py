@@ -12,7 +12,7 @@ from journal.crypto import FieldCipher
 from journal.errors import AppError, not_found
 from journal.extensions import db
 from journal.models import Answer, Entry, PacketItem, Repair, Share, User, new_id, utcnow
-from journal.services import audit, repairs, sharing
+from journal.services import audit, repairs, sharing, tasks
 from journal.services.keys import cipher_for_user
 from journal.services.pagination import Page, after_cursor, encode_cursor
 
@@ -100,6 +100,7 @@ def create(user: User, data: dict) -> tuple[EntryView, bool]:
     entry_id = str(data["id"]) if data.get("id") else new_id()
     if db.session.get(Entry, entry_id) is not None:
         return _replay(user, entry_id), False
+    task = tasks.to_answer(user, data["task_id"]) if data.get("task_id") else None  # else 404
     now = utcnow()
     entry = Entry(
         id=entry_id,
@@ -115,6 +116,9 @@ def create(user: User, data: dict) -> tuple[EntryView, bool]:
     if data.get("details"):
         entry.details_sealed = cipher.seal(TABLE, entry.id, "details", json.dumps(data["details"]))
     db.session.add(entry)
+    if task is not None:
+        db.session.flush()
+        tasks.answered_by(task, entry)
     try:
         db.session.commit()
     except IntegrityError:

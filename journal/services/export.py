@@ -4,13 +4,13 @@ from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import AuditEvent, Entry, User
-from journal.services import answers, audit, checkins, goals, packets, repairs, sessions
+from journal.services import answers, audit, checkins, goals, packets, repairs, sessions, tasks
 from journal.services.entries import list_all
 
 
 def export_for(user: User) -> dict:
-    """Collect the account, entries, check-ins, session packets, goals, devices and the trail about
-    them; record it."""
+    """Collect the account, entries, check-ins, session packets, goals, tasks, devices and the
+    trail about them; record it."""
     events = db.session.scalars(
         select(AuditEvent)
         .where((AuditEvent.owner_id == user.id) | (AuditEvent.actor_id == user.id))
@@ -24,6 +24,7 @@ def export_for(user: User) -> dict:
         "answers": answers.received(user) if user.is_client else [],
         "repairs": repairs.all_of(user) if user.is_client else [],
         "goals": goals.all_of(user) if user.is_client else [],
+        "tasks": tasks.all_of(user) if user.is_client else [],
         "devices": sessions.list_devices(user),
         "events": events,
     }

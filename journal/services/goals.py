@@ -63,6 +63,10 @@ class SharedGoal:
     shared_at: datetime
     created_at: datetime
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
 
 @dataclass
 class SuggestionView:

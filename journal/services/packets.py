@@ -17,7 +17,7 @@ from journal.models import (
     User,
     utcnow,
 )
-from journal.services import agenda, appointments, audit, repairs, sharing
+from journal.services import agenda, appointments, audit, repairs, sharing, tasks
 from journal.services.access import visible_shares
 from journal.services.entries import TABLE as ENTRIES
 from journal.services.keys import cipher_for, cipher_for_user
@@ -62,6 +62,8 @@ class PacketView:
     # The therapist's digest of a coming session: feedback and questions still open, oldest
     # first (the repair ledger's open items lead it).
     open_items: list = field(default_factory=list)
+    # Tasks due by this session (since the one before), as the viewer may see them.
+    tasks: list = field(default_factory=list)
 
     @property
     def archived(self) -> bool:
@@ -167,7 +169,9 @@ def _client_view(client: User, session: TherapySession) -> PacketView:
         for e in agenda.entries_asked(asked, Entry.author_id == client.id)
     }
     requests = _requests(asked, titles, agenda.checkins_asked(asked))
-    return _packet(session, client, items, requests)
+    packet = _packet(session, client, items, requests)
+    packet.tasks = tasks.for_session(session, client)
+    return packet
 
 
 def prepare(
@@ -304,6 +308,7 @@ def digest(therapist: User, session_id: str) -> PacketView:
     packet = _packet(session, client, items, requests)
     if not packet.archived:
         packet.open_items = repairs.still_open(therapist, link)
+    packet.tasks = tasks.for_session(session, therapist)
     audit.record("read_packet", actor_id=therapist.id, owner_id=client.id)
     db.session.commit()
     return packet

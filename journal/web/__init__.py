@@ -15,6 +15,7 @@ from journal.web import (
     pwa,
     repairs,
     shares,
+    tasks,
     therapist,
     twofactor,
 )
@@ -35,6 +36,7 @@ def blueprints():
         answers.bp,
         repairs.bp,
         goals.bp,
+        tasks.bp,
         links.bp,
         prepare.bp,
         access_log.bp,

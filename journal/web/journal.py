@@ -9,7 +9,7 @@ from journal.auth import role_required
 from journal.errors import AppError, flatten_messages
 from journal.models import KINDS, new_id
 from journal.schemas.entries import EntryEditFormSchema, EntryFormSchema, EntryListArgsSchema
-from journal.services import answers, entries, feedback, goals, repairs
+from journal.services import answers, entries, feedback, goals, repairs, tasks
 from journal.web.checkins import invitation_card
 from journal.web.dates import today
 from journal.web.forms import read_form, rerender
@@ -48,6 +48,7 @@ def _home(page, args, errors):
         replies=answers.look(current_user),
         repair_ask=repairs.ask_once(current_user),
         goals=[g for g in goals.all_of(current_user) if g.status == "active"],
+        tasks=tasks.for_client(current_user),
         suggestions=goals.waiting_for(current_user),
     )
 
@@ -58,26 +59,31 @@ def _prompt_of_the_day():
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    """Write a new entry; the form carries its own id so a resubmit never duplicates."""
+    """Write a new entry; the form carries its own id so a resubmit never duplicates. An entry
+    may answer a task from the therapist: the task is shown above it."""
+    task_id = request.values.get("task") or request.form.get("task_id")
+    task = tasks.one(current_user, task_id) if task_id else None  # someone else's: 404
     if request.method == "GET":
-        prompt = prompts.get_prompt(request.args.get("prompt", ""))
+        prompt = prompts.get_prompt(request.args.get("prompt") or (task and task.prompt_id) or "")
         kind = request.args.get("kind") if request.args.get("kind") in KINDS else "reflection"
         form = {"id": new_id(), "kind": kind, "prompt_id": prompt.id if prompt else ""}
-        return render_template(
-            "journal/new.html", form=form, errors={}, prompt=prompt, kinds=KINDS, **_starters(kind)
-        )
+        form["task_id"] = task.id if task else ""
+        context = {"prompt": prompt, "kinds": KINDS, "task": task, **_starters(kind)}
+        return render_template("journal/new.html", form=form, errors={}, **context)
     prompt = prompts.get_prompt(request.form.get("prompt_id", ""))
     data, errors = read_form(EntryFormSchema)
+    context = {"prompt": prompt, "kinds": KINDS, "task": task}
     if errors:
         kind = request.form.get("kind")
-        return rerender("journal/new.html", errors, prompt=prompt, kinds=KINDS, **_starters(kind))
+        return rerender("journal/new.html", errors, **context, **_starters(kind))
     data["prompt_id"] = prompt.id if prompt else None
     try:
         view, _created = entries.create(current_user, data)
     except AppError as error:
-        return rerender(
-            "journal/new.html", {"_form": [error.message]}, error.status, prompt=prompt, kinds=KINDS
-        )
+        return rerender("journal/new.html", {"_form": [error.message]}, error.status, **context)
+    if task:
+        flash(f"Saved. To let {task.therapist_name} read your answer, share it below.")
+        return redirect(url_for("journal.show", entry_id=view.id, _anchor="sharing"))
     flash("Saved.")
     return redirect(url_for("journal.show", entry_id=view.id))
 

@@ -28,12 +28,14 @@ function say(state, text) {
 function fields() {
   const tags = field("tags").value.split(",").map((t) => t.trim()).filter(Boolean);
   const promptField = field("prompt_id");
+  const taskField = field("task_id");
   return {
     kind: field("kind").value,
     title: field("title").value,
     body: field("body").value,
     tags,
     prompt_id: promptField && promptField.value ? promptField.value : null,
+    task_id: taskField && taskField.value ? taskField.value : null,
   };
 }
 

@@ -37,9 +37,15 @@ async function markProblem(draft, state, problem, current = null) {
 async function send(draft, keys) {
   const fields = await drafts.unseal(draft.owner, draft.sealed);
   const create = draft.mode === "create";
-  const { prompt_id: promptId, ...editable } = fields;
+  // The prompt and the task an entry answers are fixed when it is made; edits leave them be.
+  const { prompt_id: promptId, task_id: taskId, ...editable } = fields;
   const payload = create
-    ? { id: draft.id, ...editable, ...(promptId ? { prompt_id: promptId } : {}) }
+    ? {
+        id: draft.id,
+        ...editable,
+        ...(promptId ? { prompt_id: promptId } : {}),
+        ...(taskId ? { task_id: taskId } : {}),
+      }
     : { version: draft.baseVersion, ...editable };
   const url = create ? "/api/v1/entries" : `/api/v1/entries/${draft.id}`;
   const { status, ok, body } = await call(create ? "POST" : "PATCH", url, payload);

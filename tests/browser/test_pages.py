@@ -24,6 +24,7 @@ from journal.services import (
     reading,
     repairs,
     sharing,
+    tasks,
 )
 from tests.browser.conftest import REQUIRED, register, shoot
 from tests.browser.pages import (
@@ -161,8 +162,11 @@ def _therapist_of(app, client_email, entry_id):
         goal = goals.create(client, {"text": "Say no without guilt", "shared_with": [lee.id]})
         goals.create(client, {"text": "Sleep before midnight", "shared_with": []})
         goals.suggest(lee, client.id, "Notice when I hold back in sessions")
+        due = {"next_session": True}
+        task = tasks.assign(lee, client.id, {"text": "Write what you held back", "due": due})
+        tasks.assign(lee, client.id, {"prompt_id": "honest-01", "goal_id": goal.id, "due": due})
         ids = {"code": code, "link": link.id, "session": coming, "past": past}
-        return ids | {"goal": goal.id}
+        return ids | {"goal": goal.id, "task": task.id}
 
 
 def _client_of(app, therapist_email):
@@ -189,6 +193,16 @@ def _client_of(app, therapist_email):
         for text in ("Sleep before midnight", "Walk after work"):
             goals.suggest(therapist, client.id, text)
         goals.answer(client, goals.waiting_for(client)[1].id, {"action": "decline"})
+        due = {"next_session": True}
+        for words in ("Notice one moment you held back", "Try the breathing exercise"):
+            tasks.assign(therapist, client.id, {"text": words, "due": due})
+        [first, second] = tasks.for_client(client)
+        tasks.set_status(client, first.id, "declined", "Not ready for that yet.")
+        entries.create(
+            client,
+            {"id": None, "kind": "reflection", "title": "", "body": "I breathed.", "tags": []}
+            | {"prompt_id": None, "task_id": second.id},
+        )
         ids = {"client": client.id, "entry": whole, "passage": passage, "past": past}
         return ids | {"checkin": checkin}
 
@@ -260,6 +274,7 @@ def test_dark_mode_and_reduced_motion_stay_accessible(browser, live_server):
     assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     pages = ("/journal", "/journal/new", "/journal/prompts", "/journal/ledger", "/journal/goals")
+    pages += ("/journal/tasks",)
     for path in (*pages, "/account"):
         page.goto(path)
         assert _axe(page) == [], path

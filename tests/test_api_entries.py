@@ -11,6 +11,7 @@ from tests.helpers import age, assert_error, count_entries
 
 URL = "/api/v1/entries"
 ENTRY_KEYS = {"id", "kind", "title", "body", "tags", "prompt_id", "created_at", "updated_at"}
+ENTRY_KEYS |= {"session_id"}  # the session an after_session entry is about
 ENTRY_KEYS |= {"version", "shares", "details", "repair"}
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 

@@ -22,6 +22,7 @@ PACKET_KEYS = {
     "items",
     "requests",
     "tasks",
+    "bridge",
 }
 DIGEST_ITEM_KEYS = {"entry_id", "kind", "title", "unread", "passage", "feedback"}
 DIGEST_ITEM_KEYS |= {"checkin_id", "total"}

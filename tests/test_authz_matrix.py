@@ -118,6 +118,7 @@ FORMS = {
     ("POST", "/journal/goals/suggestions/{suggestion}"): {"action": "decline"},
     ("POST", "/therapist/clients/{owner}/goals"): {"text": "Rest"},
     ("POST", "/journal/tasks/{task}/status"): {"status": "done"},
+    ("POST", "/journal/after/{session}"): {"takeaway": "Slow down"},
     ("POST", "/therapist/clients/{owner}/tasks"): {
         "text": "Rest",
         "due": "date",

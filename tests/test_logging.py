@@ -1,12 +1,13 @@
 """A canary: journal text, passwords and cookies never reach a log line."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 
 from journal.extensions import db
-from journal.models import User
-from journal.services import entries, links
+from journal.models import User, utcnow
+from journal.services import appointments, entries, links
 from tests.conftest import Api
 
 CANARY_TEXT = "canary-bluebird-7731 the words I wrote"
@@ -149,3 +150,28 @@ def test_task_words_and_reasons_are_never_logged(app, all_logs, api_as):
     assert client.put(f"/api/v1/tasks/{task['id']}/status", reason).status_code == 200
     assert therapist.get(url).get_json()["items"][0]["reason"] == "canary-lapwing not for me"
     assert "canary-lapwing" not in _everything_logged(all_logs)
+
+
+CANARY_BRIDGE = "canary-godwit-4471 the long pause helped"
+
+
+def test_bridge_words_are_never_logged(app, all_logs, api_as):
+    """A bridge written (and refused as too long), leading the next digest the therapist reads."""
+    therapist, client = _linked(app, api_as)
+    with app.app_context():
+        me = db.session.get(User, client.user.id)
+        link = links.active_link(me.id, therapist.user.id)
+        before = appointments.schedule(me, link.id, utcnow() + timedelta(days=1))
+        before.starts_at = utcnow() - timedelta(hours=2)
+        before.ends_at = utcnow() - timedelta(hours=1)
+        coming = appointments.schedule(me, link.id, utcnow() + timedelta(days=6)).id
+        before_id = before.id
+        db.session.commit()
+    body = {"kind": "after_session", "session_id": before_id, "leads_packet": True}
+    long = {"helped": CANARY_BRIDGE * 100}
+    assert client.post("/api/v1/entries", body | {"details": long}).status_code == 422
+    made = client.post("/api/v1/entries", body | {"details": {"helped": CANARY_BRIDGE}})
+    assert made.status_code == 201
+    digest = therapist.get(f"/api/v1/sessions/{coming}/packet").get_json()
+    assert digest["bridge"]["parts"] == {"helped": CANARY_BRIDGE}
+    assert "canary-godwit" not in _everything_logged(all_logs)

@@ -69,6 +69,7 @@ OBJECT_PAGES = [
     "/therapist/clients/<client_id>/ledger",
     "/therapist/clients/<client_id>/goals",
     "/therapist/clients/<client_id>/tasks",
+    "/journal/after/<session_id>",
     "/journal/goals/<goal_id>",
 ]
 API_GETS = [

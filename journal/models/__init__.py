@@ -4,7 +4,7 @@ from journal.models.answers import Answer
 from journal.models.audit import AuditEvent
 from journal.models.checkins import SCALES, Checkin
 from journal.models.devices import DeviceKey
-from journal.models.entries import KINDS, Entry
+from journal.models.entries import ALL_KINDS, BRIDGE, KINDS, Entry
 from journal.models.goals import (
     GOAL_STATUSES,
     MAX_ACTIVE_GOALS,
@@ -22,6 +22,8 @@ from journal.models.types import new_id, utcnow
 from journal.models.users import ROLES, DeviceSession, User
 
 __all__ = [
+    "ALL_KINDS",
+    "BRIDGE",
     "GOAL_STATUSES",
     "KINDS",
     "LEDGER_KINDS",

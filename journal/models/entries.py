@@ -8,7 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from journal.extensions import db
 from journal.models.types import UTCDateTime, new_id, utcnow
 
-KINDS = ("reflection", "feedback", "question")
+KINDS = ("reflection", "feedback", "question")  # the kinds a person picks in the editor
+BRIDGE = "after_session"  # a reflection on one session, written in the 48 hours after it
+ALL_KINDS = (*KINDS, BRIDGE)
 
 
 class Entry(db.Model):
@@ -26,6 +28,10 @@ class Entry(db.Model):
     # Feedback written with the composer keeps its parts (topics, how hard, how to raise it).
     details_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     prompt_id: Mapped[str | None] = mapped_column(String(40))
+    # The session an "after_session" entry reflects on.
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("therapy_sessions.id", ondelete="SET NULL", name="fk_entries_session")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

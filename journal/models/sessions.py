@@ -25,6 +25,8 @@ class TherapySession(db.Model):
     agenda_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     # The quiet invitation to check in after this session: shown once, until answered or closed.
     checkin_invite_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Not now" to the journal home's offer of a few lines about this session.
+    bridge_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def duration_minutes(self) -> int:

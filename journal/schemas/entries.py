@@ -11,7 +11,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from journal.models import KINDS
+from journal.models import ALL_KINDS, BRIDGE, KINDS
 from journal.prompts import get_prompt
 from journal.schemas.answers import AnswerSchema
 from journal.schemas.common import ListArgsSchema, page_schema
@@ -24,6 +24,23 @@ BODY = validate.Length(min=1, max=20_000, error="Write between 1 and 20,000 char
 TAG = Text(validate=validate.Length(min=1, max=32, error="Each tag needs 1 to 32 characters."))
 TAGS = validate.Length(max=10, error="Use up to 10 tags.")
 KIND = validate.OneOf(KINDS, error="Choose one of: " + ", ".join(KINDS) + ".")
+ANY_KIND = validate.OneOf(ALL_KINDS, error="Choose one of: " + ", ".join(ALL_KINDS) + ".")
+PART = validate.Length(max=2000, error="Keep each part to 2,000 characters or fewer.")
+
+
+class BridgeSchema(Schema):
+    """An after-session bridge's three parts; at least one has words."""
+
+    takeaway = Text(load_default="", validate=PART, metadata={"description": "one takeaway"})
+    helped = Text(load_default="", validate=PART, metadata={"description": "what helped most"})
+    hindered = Text(
+        load_default="", validate=PART, metadata={"description": "anything that didn't sit right"}
+    )
+
+    @validates_schema
+    def _some_words(self, data, **kwargs):
+        if not any((data.get(key) or "").strip() for key in ("takeaway", "helped", "hindered")):
+            raise ValidationError("Write a few words in at least one of the three.", "_schema")
 
 
 def not_blank(value: str) -> None:
@@ -131,12 +148,26 @@ class EntrySchema(Schema):
         allow_none=True,
         metadata={"description": "what came of a feedback or question; null while open"},
     )
-    details = fields.Nested(
-        FeedbackSchema,
+    details = fields.Method(
+        "_details",
         dump_only=True,
         allow_none=True,
-        metadata={"description": "The composer's parts; null unless written with the composer"},
+        metadata={
+            "type": "object",
+            "nullable": True,
+            "description": "The feedback composer's parts (kind feedback), or the bridge's "
+            "{takeaway, helped, hindered} (kind after_session); null otherwise",
+        },
     )
+    session_id = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "the session a bridge is about"}
+    )
+
+    def _details(self, entry) -> dict | None:
+        if entry.details is None:
+            return None
+        schema = BridgeSchema() if entry.kind == BRIDGE else FeedbackSchema()
+        return schema.dump(entry.details)
 
 
 class EntryFieldsSchema(Schema):
@@ -163,8 +194,11 @@ class EntryCreateSchema(EntryFieldsSchema):
     """
 
     kind = fields.String(
-        validate=KIND,
-        metadata={"description": 'Default "reflection", or "feedback" with `feedback`'},
+        validate=ANY_KIND,
+        metadata={
+            "description": 'Default "reflection"; "feedback" with `feedback`; "after_session" '
+            "with `session_id` and `details`"
+        },
     )
     task_id = Text(
         load_default=None,
@@ -173,13 +207,32 @@ class EntryCreateSchema(EntryFieldsSchema):
         validate=validate.Length(max=36),
         metadata={"description": "a task of yours this entry answers (404 for anyone else's)"},
     )
-    body = Text(validate=BODY, metadata={"description": "Required unless `feedback` is sent"})
+    body = Text(
+        validate=BODY,
+        metadata={"description": "Required unless `feedback` or a bridge's `details` is sent"},
+    )
     feedback = fields.Nested(FeedbackSchema)
+    session_id = Text(
+        allow_nul=False,
+        validate=validate.Length(max=36),
+        metadata={"description": "after_session: your session, ended in the last 48 hours"},
+    )
+    details = fields.Nested(BridgeSchema, metadata={"description": "after_session: its parts"})
+    leads_packet = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "after_session: put it at the top of the next packet (this shares "
+            "it with that session's therapist)"
+        },
+    )
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def body_or_parts(self, data, original, **kwargs):
         """Words by hand or the composer's parts: one of the two, and parts make feedback."""
         if not isinstance(original, dict):
+            return
+        if original.get("kind") == BRIDGE or "details" in original or "session_id" in original:
+            _bridge_rules(original)
             return
         if "feedback" not in original:
             if "body" not in original:
@@ -202,13 +255,32 @@ class EntryCreateSchema(EntryFieldsSchema):
 
     @post_load
     def compose(self, data, **kwargs):
-        """Write the feedback entry from its parts; a hand-written entry is a reflection."""
+        """Write the feedback entry from its parts; a hand-written entry is a reflection. (A
+        bridge is written by the service, which knows the session.)"""
         parts = data.pop("feedback", None)
         if parts is None:
             data.setdefault("kind", "reflection")
             return data
         composed = feedback.compose({**parts, "title": data["title"]})
         return {**data, "kind": "feedback", **composed}
+
+
+def _bridge_rules(original: dict) -> None:
+    """An after_session entry names its session and has parts; no other kind has either."""
+    problems = {}
+    if original.get("kind") != BRIDGE:
+        for name in ("session_id", "details"):
+            if name in original:
+                problems[name] = ['Only an entry of kind "after_session" has this.']
+    else:
+        for name in ("session_id", "details"):
+            if name not in original:
+                problems[name] = ["Missing data for required field."]
+        for name in ("feedback", "body"):
+            if name in original:
+                problems[name] = ["A bridge is written from its details."]
+    if problems:
+        raise ValidationError(problems)
 
 
 class EntryUpdateSchema(Schema):
@@ -230,7 +302,9 @@ class EntryListArgsSchema(ListArgsSchema):
     tag = Text(
         load_default="", validate=validate.Length(max=32, error="A tag has 32 characters at most.")
     )
-    kind = fields.String(load_default="", validate=validate.OneOf(("", *KINDS), error=KIND.error))
+    kind = fields.String(
+        load_default="", validate=validate.OneOf(("", *ALL_KINDS), error=ANY_KIND.error)
+    )
 
 
 def _split_tags(data):

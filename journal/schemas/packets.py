@@ -62,6 +62,13 @@ class PacketItemSchema(Schema):
     total = fields.Integer(dump_only=True, allow_none=True)
 
 
+class ClientBridgeSchema(Schema):
+    """Your note after the session before: it leads the packet when shared."""
+
+    entry_id = fields.String(dump_only=True)
+    shared = fields.Boolean(dump_only=True)
+
+
 class PacketSchema(Schema):
     """The client's own packet for a session: an agenda note and entries, in their order."""
 
@@ -80,6 +87,12 @@ class PacketSchema(Schema):
         fields.Nested(lambda: TaskSchema()),
         dump_only=True,
         metadata={"description": "tasks due by this session, open ones first"},
+    )
+    bridge = fields.Nested(
+        ClientBridgeSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "your note after the session before this one; it leads"},
     )
 
 

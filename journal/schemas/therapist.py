@@ -109,6 +109,20 @@ class DigestItemSchema(Schema):
     )
 
 
+class DigestBridgeSchema(Schema):
+    """The client's note after the session before, shared with you: it comes first."""
+
+    entry_id = fields.String(dump_only=True)
+    parts = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "takeaway, helped, hindered (null when only a passage is shared)"},
+    )
+    unread = fields.Boolean(dump_only=True)
+
+
 class DigestSchema(Schema):
     """A session's packet as the therapist's two-minute read."""
 
@@ -123,6 +137,7 @@ class DigestSchema(Schema):
         dump_only=True,
         metadata={"description": "what you asked to talk about, still shared with you"},
     )
+    bridge = fields.Nested(DigestBridgeSchema, dump_only=True, allow_none=True)
     open_items = fields.List(
         fields.Nested(lambda: OpenItemSchema()),
         dump_only=True,

@@ -11,8 +11,19 @@ from sqlalchemy.exc import IntegrityError
 from journal.crypto import FieldCipher
 from journal.errors import AppError, not_found
 from journal.extensions import db
-from journal.models import Answer, Entry, PacketItem, Repair, Share, User, new_id, utcnow
-from journal.services import audit, repairs, sharing, tasks
+from journal.models import (
+    BRIDGE,
+    Answer,
+    Entry,
+    Link,
+    PacketItem,
+    Repair,
+    Share,
+    User,
+    new_id,
+    utcnow,
+)
+from journal.services import audit, bridges, repairs, sharing, tasks
 from journal.services.keys import cipher_for_user
 from journal.services.pagination import Page, after_cursor, encode_cursor
 
@@ -37,6 +48,7 @@ class EntryView:
     shares: list = field(default_factory=list)
     # What came of it (feedback and questions only): the client's verdict, or None while open.
     repair: "repairs.RepairView | None" = None
+    session_id: str | None = None  # the session an after_session entry is about
 
 
 def _seal(entry: Entry, cipher: FieldCipher, title: str, body: str, tags: list[str]) -> None:
@@ -61,6 +73,7 @@ def _view(entry: Entry, cipher: FieldCipher) -> EntryView:
         created_at=entry.created_at,
         updated_at=entry.updated_at,
         version=entry.version,
+        session_id=entry.session_id,
     )
 
 
@@ -101,12 +114,18 @@ def create(user: User, data: dict) -> tuple[EntryView, bool]:
     if db.session.get(Entry, entry_id) is not None:
         return _replay(user, entry_id), False
     task = tasks.to_answer(user, data["task_id"]) if data.get("task_id") else None  # else 404
+    session = None
+    if data.get("kind") == BRIDGE:
+        session = bridges.session_to_bridge(user, data.get("session_id"))
+        composed = bridges.compose(user, session, data["details"])
+        data = {**data, **composed, "title": data.get("title") or composed["title"]}
     now = utcnow()
     entry = Entry(
         id=entry_id,
         author_id=user.id,
         kind=data["kind"],
         prompt_id=data["prompt_id"],
+        session_id=session and session.id,
         created_at=now,
         updated_at=now,
         version=1,
@@ -125,6 +144,10 @@ def create(user: User, data: dict) -> tuple[EntryView, bool]:
         # Two copies of the same create raced; the other one won.
         db.session.rollback()
         return _replay(user, entry_id), False
+    if session is not None and data.get("leads_packet"):
+        therapist_id = db.session.get(Link, session.link_id).therapist_id
+        sharing.share(user, entry.id, therapist_id)  # the top of the packet is for reading
+        return get(user, entry.id), True
     return _view(entry, cipher), True
 
 
@@ -152,7 +175,8 @@ def update(user: User, entry_id: str, data: dict) -> EntryView:
         data.get("body", current.body),
         data.get("tags", current.tags),
     )
-    entry.kind = data.get("kind", entry.kind)
+    if entry.kind != BRIDGE:  # a bridge stays one: it belongs to its session
+        entry.kind = data.get("kind", entry.kind)
     if "body" in data and data["body"] != current.body:
         entry.details_sealed = None  # the composer's parts no longer match the words
     entry.version += 1

@@ -17,7 +17,7 @@ from journal.models import (
     User,
     utcnow,
 )
-from journal.services import agenda, appointments, audit, repairs, sharing, tasks
+from journal.services import agenda, appointments, audit, bridges, repairs, sharing, tasks
 from journal.services.access import visible_shares
 from journal.services.entries import TABLE as ENTRIES
 from journal.services.keys import cipher_for, cipher_for_user
@@ -48,6 +48,22 @@ def _checkin_item(checkin: Checkin) -> PacketItemView:
 
 
 @dataclass
+class ClientBridge:
+    """The client's own note after the session before: which entry, and whether it is shared."""
+
+    entry_id: str
+    shared: bool
+
+
+def _therapist_id(session: TherapySession) -> str:
+    return db.session.get(Link, session.link_id).therapist_id
+
+
+def _statuses(client: User, entry: Entry) -> list:
+    return sharing.statuses(client, [entry.id])[entry.id]
+
+
+@dataclass
 class PacketView:
     """A session with its agenda note and items, as one side may see it."""
 
@@ -64,6 +80,10 @@ class PacketView:
     open_items: list = field(default_factory=list)
     # Tasks due by this session (since the one before), as the viewer may see them.
     tasks: list = field(default_factory=list)
+    # The client's note after the session before this one: it leads the packet. The therapist
+    # gets it only while it is shared (a BridgeView); the client gets its entry id and whether
+    # it is shared.
+    bridge: object | None = None
 
     @property
     def archived(self) -> bool:
@@ -171,6 +191,10 @@ def _client_view(client: User, session: TherapySession) -> PacketView:
     requests = _requests(asked, titles, agenda.checkins_asked(asked))
     packet = _packet(session, client, items, requests)
     packet.tasks = tasks.for_session(session, client)
+    bridge = bridges.for_packet(client, session)
+    if bridge is not None:
+        shared = any(s.therapist_id == _therapist_id(session) for s in _statuses(client, bridge))
+        packet.bridge = ClientBridge(bridge.id, shared)
     return packet
 
 
@@ -309,6 +333,7 @@ def digest(therapist: User, session_id: str) -> PacketView:
     if not packet.archived:
         packet.open_items = repairs.still_open(therapist, link)
     packet.tasks = tasks.for_session(session, therapist)
+    packet.bridge = bridges.for_digest(therapist, client, session)
     audit.record("read_packet", actor_id=therapist.id, owner_id=client.id)
     db.session.commit()
     return packet

@@ -7,9 +7,10 @@ from marshmallow import ValidationError
 from journal import prompts
 from journal.auth import role_required
 from journal.errors import AppError, flatten_messages
-from journal.models import KINDS, new_id
+from journal.extensions import db
+from journal.models import ALL_KINDS, KINDS, Link, new_id
 from journal.schemas.entries import EntryEditFormSchema, EntryFormSchema, EntryListArgsSchema
-from journal.services import answers, entries, feedback, goals, repairs, tasks
+from journal.services import answers, bridges, entries, feedback, goals, repairs, tasks
 from journal.web.checkins import invitation_card
 from journal.web.dates import today
 from journal.web.forms import read_form, rerender
@@ -37,14 +38,18 @@ def home():
 
 
 def _home(page, args, errors):
+    bridge = bridges.offer(current_user)
     return render_template(
         "journal/home.html",
         page=page,
         args=args,
         errors=errors,
-        kinds=KINDS,
+        kinds=ALL_KINDS,  # the search can find notes after a session too
         prompt=_prompt_of_the_day(),
-        invitation=invitation_card(),
+        bridge=bridge,
+        bridge_with=bridge and db.session.get(Link, bridge.link_id).therapist,
+        # The bridge's card holds the check-in too: one card after a session, not two.
+        invitation=None if bridge else invitation_card(),
         replies=answers.look(current_user),
         repair_ask=repairs.ask_once(current_user),
         goals=[g for g in goals.all_of(current_user) if g.status == "active"],

@@ -27,26 +27,47 @@ def _summary(points: list[tuple[datetime, int]]) -> str:
     return f"{len(points)} check-ins, from {points[0][1]} to {points[-1][1]} out of {MAX_TOTAL}"
 
 
+def _placer(points, own):
+    """Where each moment goes across: by order for one line; by time when the therapist's own
+    view is drawn beside the client's, so the two lines meet on the same days."""
+    if not own:
+        return None
+    moments = [m for m, _ in points] + [m for m, _ in own]
+    start, end = min(moments), max(moments)
+    span = (end - start).total_seconds()
+
+    def place(moment: datetime) -> float:
+        share = (moment - start).total_seconds() / span if span else 0.5
+        return LEFT + share * (WIDTH - LEFT - RIGHT)
+
+    return place
+
+
 def trend_svg(
     points: list[tuple[datetime, int]],
     *,
     label: str,
     threshold: int | None = None,
     chart_id: str = "chart",
+    own: list[tuple[datetime, int]] | None = None,
 ) -> Markup:
     """A line of check-in totals (0-40), oldest to newest, with the flag threshold if given.
 
     `points` are (moment, total) pairs oldest first; the caller shows the same numbers in a
     table, so the picture only has to make the shape plain. Give each chart on a page its own
-    `chart_id` (its title and description are found by id).
+    `chart_id` (its title and description are found by id). `own` adds the therapist's own view
+    of each session as a dashed line on a shared time axis.
     """
     count = len(points)
     key = escape(chart_id)
+    summary = _summary(points)
+    if own:
+        summary += f"; your own view of {len(own)} session{'s' if len(own) > 1 else ''}"
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="{key}-title {key}-desc" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{key}-title">{escape(label)}</title>',
-        f'<desc id="{key}-desc">{escape(_summary(points))}</desc>',
+        f'<desc id="{key}-desc">{escape(summary)}</desc>',
     ]
     for tick in (0, 10, 20, 30, 40):
         y = _y(tick)
@@ -61,7 +82,21 @@ def trend_svg(
             f'<line class="chart-threshold" x1="{LEFT}" y1="{y:.1f}" '
             f'x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
         )
-    coords = [(_x(i, count), _y(total)) for i, (_, total) in enumerate(points)]
+    place = _placer(points, own)
+    if place:
+        mine = [(place(moment), _y(total)) for moment, total in own]
+        if len(mine) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in mine)
+            parts.append(f'<polyline class="chart-line-own" points="{path}"/>')
+        for (x, y), (moment, total) in zip(mine, own, strict=True):
+            parts.append(
+                f'<rect class="chart-dot-own" x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" '
+                f'height="7"><title>{moment:%-d %b}: your view, {total}</title></rect>'
+            )
+    coords = [
+        (place(moment) if place else _x(i, count), _y(total))
+        for i, (moment, total) in enumerate(points)
+    ]
     if count > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         parts.append(f'<polyline class="chart-line" points="{path}"/>')

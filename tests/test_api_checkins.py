@@ -322,6 +322,7 @@ def test_the_alliance_flag_at_its_edges(app, me, therapist, totals, low, fell):
         },
         "low_total": 36,
         "fall": 1,
+        "therapist_view": [],  # the therapist's own view of sessions: none recorded here
     }
     [row] = therapist.get(f"{API}/clients").get_json()["items"]
     assert row["alliance_flag"] is (low or fell)

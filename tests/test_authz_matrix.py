@@ -58,6 +58,9 @@ BODIES = {
     ("POST", "/api/v1/clients/{owner}/goal-suggestions"): {"text": "Rest"},
     ("POST", "/api/v1/clients/{owner}/tasks"): {"text": "Rest", "due": {"date": "2999-01-01"}},
     ("PUT", "/api/v1/tasks/{task}/status"): {"status": "done"},
+    ("PUT", "/api/v1/sessions/{session}/therapist-view"): dict.fromkeys(
+        ("bond", "goals", "approach", "overall"), 7
+    ),
     ("PUT", "/api/v1/clients/{owner}/checkins/{private_checkin}/answer"): {"heard": True},
     ("POST", "/api/v1/me/device-key"): {"device": "a-device-of-the-owners-own-making-0123456789"},
     ("POST", "/api/v1/me/device-key/replace"): {"device": "a-device-no-one-unlocked-0123456789"},
@@ -119,6 +122,9 @@ FORMS = {
     ("POST", "/therapist/clients/{owner}/goals"): {"text": "Rest"},
     ("POST", "/journal/tasks/{task}/status"): {"status": "done"},
     ("POST", "/journal/after/{session}"): {"takeaway": "Slow down"},
+    ("POST", "/therapist/clients/{owner}/sessions/{session}/view"): dict.fromkeys(
+        ("bond", "goals", "approach", "overall"), "7"
+    ),
     ("POST", "/therapist/clients/{owner}/tasks"): {
         "text": "Rest",
         "due": "date",

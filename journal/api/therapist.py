@@ -3,7 +3,7 @@
 from flask_login import current_user
 
 from journal.api.blueprint import bp
-from journal.api.io import dump_page, load_args
+from journal.api.io import dump_page, load_args, load_json
 from journal.api.spec import documented
 from journal.auth import role_required
 from journal.schemas.common import ListArgsSchema
@@ -16,8 +16,10 @@ from journal.schemas.therapist import (
     SharedEntryPageSchema,
     SharedEntrySchema,
     SharedEntrySummarySchema,
+    TherapistViewInputSchema,
+    TherapistViewSchema,
 )
-from journal.services import checkins, reading
+from journal.services import calibration, checkins, reading
 from journal.services.pagination import Page
 
 THERAPIST = "therapist"
@@ -92,4 +94,21 @@ def list_checkins_shared(client_id: str):
 def get_alliance(client_id: str):
     """Return a client's alliance flag from their shared check-ins."""
     flag = checkins.alliance(current_user, client_id)
-    return AllianceSchema().dump({"flag": flag, **checkins.rule()})
+    own = calibration.points(current_user, client_id)
+    return AllianceSchema().dump({"flag": flag, **checkins.rule(), "therapist_view": own})
+
+
+@bp.put("/sessions/<session_id>/therapist-view")
+@role_required(THERAPIST)
+@documented(
+    "Record (or change) your own view of a session that has started: how you think the client "
+    "experienced it, on the check-in's four scales; the client never sees it",
+    body=TherapistViewInputSchema,
+    ok=(200, TherapistViewSchema),
+    errors=[403, 422],
+    tag="calibration",
+)
+def put_therapist_view(session_id: str):
+    """Record your own view of a session."""
+    data = load_json(TherapistViewInputSchema())
+    return TherapistViewSchema().dump(calibration.record(current_user, session_id, data))

@@ -20,6 +20,7 @@ from journal.models.sharing import Invite, Link, Share
 from journal.models.tasks import TASK_STATUSES, Task
 from journal.models.types import new_id, utcnow
 from journal.models.users import ROLES, DeviceSession, User
+from journal.models.views import TherapistView
 
 __all__ = [
     "ALL_KINDS",
@@ -49,6 +50,7 @@ __all__ = [
     "Repair",
     "Share",
     "Task",
+    "TherapistView",
     "TherapySession",
     "User",
     "new_id",

@@ -11,6 +11,7 @@ from journal.schemas.goals import GoalSchema
 from journal.schemas.packets import PacketSchema
 from journal.schemas.repairs import LedgerItemSchema
 from journal.schemas.tasks import TaskSchema
+from journal.schemas.therapist import TherapistViewSchema
 
 
 class EventSchema(Schema):
@@ -39,5 +40,10 @@ class ExportSchema(Schema):
     )
     goals = fields.List(fields.Nested(GoalSchema), dump_only=True)
     tasks = fields.List(fields.Nested(TaskSchema), dump_only=True)
+    therapist_views = fields.List(
+        fields.Nested(TherapistViewSchema),
+        dump_only=True,
+        metadata={"description": "a therapist's own views of their sessions (therapists only)"},
+    )
     devices = fields.List(fields.Nested(DeviceSchema), dump_only=True)
     events = fields.List(fields.Nested(EventSchema), dump_only=True)

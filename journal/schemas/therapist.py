@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields
 
+from journal.schemas.checkins import Rating
 from journal.schemas.common import page_schema
 from journal.schemas.fields import UTCDateTimeField
 from journal.schemas.repairs import LedgerItemSchema
@@ -83,12 +84,42 @@ class FlagSchema(Schema):
     previous = fields.Integer(dump_only=True, allow_none=True)
 
 
+class TherapistViewInputSchema(Schema):
+    """Your own view of a session: how you think the client experienced it, 0 to 10 each."""
+
+    bond = Rating(required=True)
+    goals = Rating(required=True)
+    approach = Rating(required=True)
+    overall = Rating(required=True)
+
+
+class TherapistViewSchema(Schema):
+    """Your view of one session (never shown to the client)."""
+
+    session_id = fields.String(dump_only=True)
+    at = UTCDateTimeField(dump_only=True, metadata={"description": "when the session started"})
+    bond = fields.Integer(dump_only=True)
+    goals = fields.Integer(dump_only=True)
+    approach = fields.Integer(dump_only=True)
+    overall = fields.Integer(dump_only=True)
+    total = fields.Integer(dump_only=True)
+    updated_at = UTCDateTimeField(dump_only=True)
+
+
 class AllianceSchema(Schema):
     """A client's flag, and the rule it was raised by: total below low_total, or a fall."""
 
     flag = fields.Nested(FlagSchema, dump_only=True)
     low_total = fields.Integer(dump_only=True)
     fall = fields.Integer(dump_only=True)
+    therapist_view = fields.List(
+        fields.Nested(TherapistViewSchema),
+        dump_only=True,
+        metadata={
+            "description": "your own view of each session, oldest first: an aid to notice gaps "
+            "beside the client's shared check-ins, not a score"
+        },
+    )
 
 
 class DigestItemSchema(Schema):

@@ -4,7 +4,17 @@ from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import AuditEvent, Entry, User
-from journal.services import answers, audit, checkins, goals, packets, repairs, sessions, tasks
+from journal.services import (
+    answers,
+    audit,
+    calibration,
+    checkins,
+    goals,
+    packets,
+    repairs,
+    sessions,
+    tasks,
+)
 from journal.services.entries import list_all
 
 
@@ -25,6 +35,8 @@ def export_for(user: User) -> dict:
         "repairs": repairs.all_of(user) if user.is_client else [],
         "goals": goals.all_of(user) if user.is_client else [],
         "tasks": tasks.all_of(user) if user.is_client else [],
+        # The therapist's own views of sessions are theirs alone: never in the client's export.
+        "therapist_views": calibration.all_of(user) if user.is_therapist else [],
         "devices": sessions.list_devices(user),
         "events": events,
     }

@@ -29,7 +29,8 @@ QUESTIONS = {
 HEADINGS = {"bond": "Connection", "goals": "Goals", "approach": "Approach", "overall": "Overall"}
 
 
-def _rating():
+def rating():
+    """A 0-10 rating from a form's radio buttons (shared with the therapist's own view)."""
     return fields.Integer(
         required=True,
         validate=validate.Range(min=0, max=10, error=RATING),
@@ -44,10 +45,10 @@ class CheckinFormSchema(Schema):
         unknown = EXCLUDE
 
     therapist_id = therapist_choice("Choose which therapist this is about.")
-    bond = _rating()
-    goals = _rating()
-    approach = _rating()
-    overall = _rating()
+    bond = rating()
+    goals = rating()
+    approach = rating()
+    overall = rating()
     note = Text(
         load_default="",
         validate=validate.Length(max=2000, error="Keep the note to 2,000 characters or fewer."),

@@ -2,17 +2,19 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from marshmallow import ValidationError
+from marshmallow import EXCLUDE, Schema, ValidationError
 
 from journal.auth import role_required
 from journal.charts import trend_svg
 from journal.errors import AppError, flatten_messages, not_found
+from journal.models import utcnow
 from journal.schemas.common import ListArgsSchema
 from journal.schemas.sharing import InvitationNoteFormSchema
 from journal.services import (
     accounts,
     answers,
     appointments,
+    calibration,
     checkins,
     feedback,
     links,
@@ -20,12 +22,32 @@ from journal.services import (
     reading,
 )
 from journal.web.answers import entry_page
-from journal.web.checkins import trend
+from journal.web.checkins import rating, trend
+from journal.web.dates import user_zone
 from journal.web.forms import read_form
 from journal.web.prepare import SessionFormSchema
 
 bp = Blueprint("therapist", __name__, url_prefix="/therapist")
 CHECKINS = 20  # the latest shared check-ins drawn on a client's page
+# The check-in's four scales, asked from the therapist's side (our own words).
+VIEW_QUESTIONS = {
+    "bond": ("How connected do you think they felt with you?", "not at all", "completely"),
+    "goals": (
+        "How much do you think they worked on what matters to them?",
+        "not at all",
+        "completely",
+    ),
+    "approach": (
+        "How well do you think your way of working suits them?",
+        "not at all",
+        "completely",
+    ),
+    "overall": (
+        "All in all, how do you think the session was for them?",
+        "not good at all",
+        "really good",
+    ),
+}
 
 
 @bp.before_request
@@ -104,22 +126,27 @@ def _client_page(client_id: str, errors=None, status=200):
         digest=packets.digest(current_user, upcoming.id) if upcoming else None,
         shared=shared,
         past=appointments.past(link),
-        **_checkins(link.client, shared_checkins),
+        **_checkins(link.client, shared_checkins, calibration.points(current_user, client_id)),
         answered=answers.given_to_checkins(current_user, client_id),
         errors=errors,
         form=request.form,
     ), status
 
 
-def _checkins(client, items) -> dict:
-    """The shared check-ins as a chart and a table, with the flag (if any) and why."""
+def _checkins(client, items, own) -> dict:
+    """The shared check-ins as a chart and a table, with the flag (if any) and why; the
+    therapist's own views of sessions drawn beside them."""
     points, rows = trend(items)
     low = current_app.config["ALLIANCE_LOW_TOTAL"]
     label = f"{client.display_name}'s shared check-ins over time"
+    zone = user_zone()
+    mine = [(view.at.astimezone(zone), view.total) for view in own]
+    chart = trend_svg(points, label=label, threshold=low, own=mine) if rows or own else None
     return {
-        "checkin_chart": trend_svg(points, label=label, threshold=low) if rows else None,
+        "checkin_chart": chart,
         "checkin_rows": rows,
         "checkin_flag": checkins.flag_for([c.total for c in items]),
+        "own_views": own,
     }
 
 
@@ -164,11 +191,56 @@ def reschedule(client_id: str, session_id: str):
 
 @bp.get("/clients/<client_id>/sessions/<session_id>")
 def session(client_id: str, session_id: str):
-    """Look at the packet of one session (past packets are kept as they were)."""
+    """Look at the packet of one session (past packets are kept as they were), and record your
+    own view of it once it has started."""
+    return _session_page(client_id, session_id)
+
+
+def _session_page(client_id: str, session_id: str, errors=None, status=200):
     found = _session_of(client_id, session_id)
     digest = packets.digest(current_user, found.id)
     client_user = reading.client_link(current_user, client_id).client
-    return render_template("therapist/session.html", digest=digest, client=client_user)
+    started = found.starts_at <= utcnow()
+    return render_template(
+        "therapist/session.html",
+        digest=digest,
+        client=client_user,
+        started=started,
+        view=calibration.one(current_user, found.id) if started else None,
+        questions=VIEW_QUESTIONS,
+        errors=errors or {},
+        form=request.form,
+    ), status
+
+
+class ViewFormSchema(Schema):
+    """The therapist's own view: four ratings from radio buttons."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    bond = rating()
+    goals = rating()
+    approach = rating()
+    overall = rating()
+
+
+@bp.post("/clients/<client_id>/sessions/<session_id>/view")
+def record_view(client_id: str, session_id: str):
+    """Record your own view of a session: how you think your client experienced it."""
+    found = _session_of(client_id, session_id)
+    data, errors = read_form(ViewFormSchema)
+    if not errors:
+        try:
+            calibration.record(current_user, found.id, data)
+        except AppError as error:
+            if error.status != 422:
+                raise
+            errors = error.fields or {"_form": [error.message]}
+    if errors:
+        return _session_page(client_id, session_id, errors, 422)
+    flash("Your view is saved. It shows beside the check-ins on the client's page.")
+    return redirect(url_for("therapist.session", client_id=client_id, session_id=session_id))
 
 
 @bp.get("/clients/<client_id>/entries/<entry_id>")

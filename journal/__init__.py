@@ -6,11 +6,19 @@ from flask import Flask
 
 from journal.api import bp as api_bp
 from journal.auth import register_auth
-from journal.bootstrap import apply_config, bind_database, load_keyring, trust_proxies
+from journal.bootstrap import (
+    apply_config,
+    bind_database,
+    load_keyring,
+    trust_proxies,
+    warn_if_limits_are_per_worker,
+)
 from journal.cli import commands
 from journal.config import Config
 from journal.errors import register_error_handlers
 from journal.extensions import csrf, db, limiter, migrate
+from journal.jsonbody import SafeJSONProvider
+from journal.mailer import init_mail
 from journal.security import register_security
 from journal.web import blueprints
 from journal.web.dates import register_dates
@@ -25,6 +33,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
         static_folder="../static",
         instance_relative_config=True,
     )
+    app.json = SafeJSONProvider(app)
     apply_config(app, config)
     register_extensions(app)
     register_blueprints(app)
@@ -45,6 +54,8 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    warn_if_limits_are_per_worker(app)
+    init_mail(app)
     register_auth(app)
     load_keyring(app)
 

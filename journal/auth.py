@@ -7,6 +7,7 @@ from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from journal import knowndevices
 from journal.errors import CODES, AppError
 from journal.extensions import login_manager
 from journal.models import DeviceSession, User
@@ -57,6 +58,7 @@ def sign_in(user: User) -> None:
     previous = current_device()
     if previous is not None:
         sessions.end(previous)  # signing in again must not leave the old record alive
+    knowndevices.remember(user.email)  # a stranger's failures won't lock this browser out
     token = sessions.start(user, request.headers.get("User-Agent", ""))
     session.clear()
     session["sid"] = token

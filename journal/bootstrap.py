@@ -1,6 +1,7 @@
 """Start-up steps the factory calls: configuration, database engine, master key."""
 
 import logging
+import os
 import secrets
 
 from flask import Flask
@@ -71,3 +72,20 @@ def trust_proxies(app: Flask) -> None:
     hops = app.config["TRUSTED_PROXIES"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def warn_if_limits_are_per_worker(app: Flask) -> None:
+    """Say so at start when rate limits live in one process's memory where more than one
+    process serves: each gunicorn worker would count its own tries (set REDIS_URL)."""
+    if not app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        return
+    workers = os.environ.get("WEB_CONCURRENCY", "").strip()
+    gunicorn_args = os.environ.get("GUNICORN_CMD_ARGS", "")
+    several = (workers.isdigit() and int(workers) > 1) or any(
+        flag in gunicorn_args.split() for flag in ("-w", "--workers")
+    )
+    if app.config["JOURNAL_ENV"] == "production" or several:
+        log.warning(
+            "rate limits are counted in memory: each worker process keeps its own count, so "
+            "sign-in limits are weaker than they say. Set REDIS_URL to share them (see README)."
+        )

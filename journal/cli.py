@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from journal.errors import AppError, flatten_messages
 from journal.models import ROLES, utcnow
 from journal.schemas.auth import RegisterSchema
-from journal.services import accounts, audit, backup, entries, keys, twofactor
+from journal.services import accounts, audit, backup, entries, keys, mail, twofactor
 
 DEMO_ENTRIES = [
     (
@@ -149,6 +149,14 @@ def verify_audit():
     click.echo(f"The audit trail is intact ({count} events).")
 
 
+@click.command("send-mail")
+@with_appcontext
+def send_mail():
+    """Send the mail waiting in the outbox now (the app also does this by itself)."""
+    sent, kept = mail.drain(limit=1000)
+    click.echo(f"{sent} sent, {kept} kept to try again later.")
+
+
 def commands():
     """Every command this app adds to `flask`."""
     return [
@@ -160,4 +168,5 @@ def commands():
         restore_db,
         rotate_data_key,
         verify_audit,
+        send_mail,
     ]

@@ -56,6 +56,10 @@ class Config:
         # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
         self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+        # Outgoing mail: smtp://user:pass@host:port (smtps:// for TLS); unset, mail is logged.
+        self.MAIL_URL = os.environ.get("MAIL_URL") or None
+        self.MAIL_FROM = os.environ.get("MAIL_FROM") or "Alliance Journal <no-reply@localhost>"
+        self.MAIL_SEND_IN_BACKGROUND = True
         # argon2id parameters: the library's defaults (t=3, 64 MiB, p=4).
         self.ARGON2_TIME_COST = 3
         self.ARGON2_MEMORY_COST = 65536
@@ -90,6 +94,8 @@ class TestingConfig(Config):
             "TEST_DATABASE_URL", "sqlite:///" + str(Path(instance_path) / "test.sqlite3")
         )
         self.RATELIMIT_STORAGE_URI = "memory://"
+        self.MAIL_URL = None  # the suite points mail at its own local SMTP server
+        self.MAIL_SEND_IN_BACKGROUND = False  # tests drain the outbox when they choose
         self.THERAPIST_TWO_FACTOR = True  # the suite tests the real rule, whatever the shell says
         # Cheap hashing keeps the suite fast; a test pins the production defaults.
         self.ARGON2_TIME_COST = 1

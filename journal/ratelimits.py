@@ -3,17 +3,28 @@
 from flask import request, session
 from flask_login import current_user
 
+from journal import knowndevices
 from journal.extensions import limiter
 
 LOGIN_PER_IP = "10 per minute"
+RESET_PER_IP = "10 per hour"  # asking for reset links, and using them
 REGISTER_PER_IP = "20 per hour"
 
 
-def _login_email() -> str:
-    """Key failed sign-ins by the account they aimed at, from JSON or form."""
+def _posted_email() -> str:
+    """The address a sign-in or reset names, from JSON or form, as accounts compare it."""
     data = request.get_json(silent=True) if request.is_json else request.form
     email = data.get("email") if isinstance(data, dict) or hasattr(data, "get") else None
-    return "login:" + (email.strip().lower() if isinstance(email, str) else "")
+    return email.strip().lower() if isinstance(email, str) else ""
+
+
+def _login_email() -> str:
+    """Key failed sign-ins by the account they aimed at, from JSON or form. A browser that has
+    signed in to that account before counts apart (its own budget), so a stranger's failures
+    cannot lock the owner out on their own device."""
+    email = _posted_email()
+    device = knowndevices.device_for(email) if email else None
+    return f"login-known:{device}:{email}" if device else "login:" + email
 
 
 def _pending_account() -> str:
@@ -56,3 +67,11 @@ def _signed_in_account() -> str:
 INVITE_CODE_TRIES = limiter.shared_limit(
     "10 per hour", scope="invite_codes", key_func=_signed_in_account
 )
+
+
+def _reset_email() -> str:
+    """Key reset requests by the address they name: no one floods an inbox with links."""
+    return "reset:" + _posted_email()
+
+
+RESET_PER_ADDRESS = {"limit_value": "3 per hour", "key_func": _reset_email}

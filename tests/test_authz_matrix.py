@@ -58,6 +58,8 @@ BODIES = {
     ("POST", "/api/v1/clients/{owner}/goal-suggestions"): {"text": "Rest"},
     ("POST", "/api/v1/clients/{owner}/tasks"): {"text": "Rest", "due": {"date": "2999-01-01"}},
     ("PUT", "/api/v1/tasks/{task}/status"): {"status": "done"},
+    ("POST", "/api/v1/auth/password-reset"): {"email": "{owner_email}"},
+    ("PUT", "/api/v1/auth/password-reset"): {"token": "not-a-token", "new_password": "x" * 14},
     ("PUT", "/api/v1/sessions/{session}/therapist-view"): dict.fromkeys(
         ("bond", "goals", "approach", "overall"), 7
     ),
@@ -121,6 +123,8 @@ FORMS = {
     ("POST", "/journal/goals/suggestions/{suggestion}"): {"action": "decline"},
     ("POST", "/therapist/clients/{owner}/goals"): {"text": "Rest"},
     ("POST", "/journal/tasks/{task}/status"): {"status": "done"},
+    ("POST", "/forgot"): {"email": "{owner_email}"},
+    ("POST", "/reset/{reset_token}"): {"new_password": "a long enough new password"},
     ("POST", "/journal/after/{session}"): {"takeaway": "Slow down"},
     ("POST", "/therapist/clients/{owner}/sessions/{session}/view"): dict.fromkeys(
         ("bond", "goals", "approach", "overall"), "7"
@@ -217,6 +221,7 @@ def world(app, make_user, api_as):
             "goal": goal.id,
             "suggestion": suggestion.id,
             "task": task.id,
+            "reset_token": "not-a-token",  # a link that never worked: 410 for anyone
             "entry": entry.id,
             "owner": owner.id,
             "therapist": therapist.id,
@@ -299,6 +304,7 @@ def _rule(path: str) -> str:
         "{goal}": "<goal_id>",
         "{suggestion}": "<suggestion_id>",
         "{task}": "<task_id>",
+        "{reset_token}": "<token>",
         "{private_checkin}": "<checkin_id>",
         "{device}": "<device_id>",
         "{code}": "<invite>",

@@ -7,6 +7,7 @@ import pytest
 API = "/api/v1"
 UNSAFE = {"post", "put", "patch", "delete"}
 PUBLIC = {("get", "/auth/csrf"), ("post", "/auth/register"), ("post", "/auth/login")}
+PUBLIC |= {("post", "/auth/password-reset"), ("put", "/auth/password-reset")}
 # The success status API.md promises, where it is not plain 200.
 SUCCESS = {
     ("post", "/auth/register"): "201",
@@ -39,6 +40,9 @@ SUCCESS = {
     ("delete", "/goals/{goal_id}"): "204",
     ("post", "/clients/{client_id}/goal-suggestions"): "201",
     ("post", "/clients/{client_id}/tasks"): "201",
+    ("post", "/auth/password-reset"): "202",
+    ("post", "/me/two-factor/recovery-codes"): "201",
+    ("put", "/auth/password-reset"): "204",
 }
 
 

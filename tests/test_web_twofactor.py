@@ -179,9 +179,11 @@ def test_client_sets_it_up_and_turns_it_off_in_pages(app, api_as, clock):
     assert wrong.status_code == 422
     assert 'id="code-error"' in html(wrong) and 'src="data:image/svg+xml' in html(wrong)
     turned_on = api.form("/account/two-factor/confirm", {"code": code(secret)})
-    assert path_of(turned_on) == "/account/two-factor"
+    assert turned_on.status_code == 200  # the recovery codes, shown this once
+    assert "Two-step sign-in is on." in html(turned_on) and "Your recovery codes" in html(turned_on)
+    assert html(turned_on).count("<li><code>") == 10
     page = html(api.client.get("/account/two-factor"))
-    assert "Two-step sign-in is on." in page and ">Turn off</button>" in page
+    assert "<strong>10</strong> unused" in page and ">Turn off</button>" in page
     assert "data:image" not in page and secret not in page
 
     off = {"password": PASSWORD, "code": wrong_code(secret)}

@@ -64,7 +64,7 @@ def login():
     """Sign in with email, password and, when two-step sign-in is on, a code."""
     data = load_json(LoginSchema())
     user = accounts.authenticate(data["email"], data["password"])
-    twofactor.second_step(user, data["totp"])
+    twofactor.second_step(user, data["totp"], data["recovery_code"])
     sign_in(user)
     return UserSchema().dump(user)
 

@@ -10,10 +10,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.before_request
 def require_json_body():
-    """A request that carries a body must say it is JSON (415 otherwise)."""
+    """A request that carries a body must say it is JSON (415 otherwise), and be JSON that is
+    not nested too deeply (400)."""
     has_body = request.content_length or request.headers.get("Transfer-Encoding")
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and has_body and not request.is_json:
         raise AppError(415, *CODES[415])
+    if has_body:
+        request.get_json(silent=True)  # parse now: a body nested too deeply is a 400 first
 
 
 @bp.after_request

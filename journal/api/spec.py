@@ -9,8 +9,9 @@ from journal.schemas.errors import ErrorSchema
 STATUS_TEXT = {
     200: "OK",
     201: "Created",
+    202: "Accepted",
     204: "No content",
-    400: "Malformed JSON or missing CSRF token",
+    400: "Malformed JSON, nested more than 64 deep, or a missing CSRF token",
     401: "Not signed in",
     403: "Wrong role",
     404: "Not found, or not yours",

@@ -8,8 +8,13 @@ from journal.api.me import REAUTH
 from journal.api.spec import documented
 from journal.auth import current_device
 from journal.errors import AppError
-from journal.schemas.twofactor import TwoFactorCodeSchema, TwoFactorOffSchema, TwoFactorSetupSchema
-from journal.services import accounts, twofactor
+from journal.schemas.twofactor import (
+    RecoveryCodesSchema,
+    TwoFactorCodeSchema,
+    TwoFactorOffSchema,
+    TwoFactorSetupSchema,
+)
+from journal.services import accounts, recovery_codes, twofactor
 
 ALREADY_ON = (409, "two_factor_on: it is already on")
 
@@ -63,3 +68,23 @@ def turn_off_two_factor():
     data = load_json(TwoFactorOffSchema())
     twofactor.disable(current_user, data["password"], data["code"])
     return "", 204
+
+
+@bp.post("/me/two-factor/recovery-codes")
+@login_required
+@documented(
+    "Make ten single-use recovery codes, replacing any old ones; shown only in this answer",
+    ok=(201, RecoveryCodesSchema),
+    errors=[
+        (403, "reauth_required: confirm the password first"),
+        (409, "two_factor_off: turn two-step sign-in on first"),
+    ],
+    tag="account",
+)
+def make_recovery_codes():
+    """Make a fresh set of recovery codes (needs a password given in the last few minutes)."""
+    if not accounts.recently_authenticated(current_device()):
+        raise AppError(403, "reauth_required", REAUTH)
+    if not current_user.totp_enabled:
+        raise AppError(409, "two_factor_off", twofactor.OFF_FOR_CODES)
+    return RecoveryCodesSchema().dump({"codes": recovery_codes.make(current_user)}), 201

@@ -14,6 +14,7 @@ from journal.models.goals import (
     GoalShare,
     GoalSuggestion,
 )
+from journal.models.mail import AccountToken, OutgoingMail, RecoveryCode
 from journal.models.repairs import LEDGER_KINDS, STATUSES, Repair
 from journal.models.sessions import PacketItem, TherapySession
 from journal.models.sharing import Invite, Link, Share
@@ -35,6 +36,7 @@ __all__ = [
     "STATUSES",
     "SUGGESTION_STATUSES",
     "TASK_STATUSES",
+    "AccountToken",
     "Answer",
     "AuditEvent",
     "Checkin",
@@ -46,7 +48,9 @@ __all__ = [
     "GoalSuggestion",
     "Invite",
     "Link",
+    "OutgoingMail",
     "PacketItem",
+    "RecoveryCode",
     "Repair",
     "Share",
     "Task",

@@ -7,9 +7,28 @@ from journal.models.users import DEFAULT_TIME_ZONE
 from journal.schemas.common import page_schema
 from journal.schemas.fields import Text, TimeZone, UTCDateTimeField
 from journal.schemas.twofactor import TotpCode
-from journal.services.passwords import MAX_LENGTH
+from journal.services.passwords import password_problem
 
 NAME_LENGTH = validate.Length(min=1, max=80, error="Use 1 to 80 characters.")
+
+
+def acceptable_password(value: str) -> None:
+    """The password rules, checked with the other fields, so every problem shows at once."""
+    problem = password_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def recovery_code_field() -> Text:
+    """One of the ten recovery codes, in place of `totp` (dashes and spaces are ignored)."""
+    return Text(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        allow_nul=False,
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "a recovery code, in place of totp"},
+    )
 
 
 class Name(Text):
@@ -40,7 +59,7 @@ class RegisterSchema(Schema):
     """Input for creating an account."""
 
     email = Email(required=True)
-    password = Text(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
+    password = Text(required=True, load_only=True, validate=acceptable_password)
     display_name = Name(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     time_zone = TimeZone(load_default=DEFAULT_TIME_ZONE)
@@ -53,6 +72,7 @@ class LoginSchema(Schema):
     password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
     # Only for accounts with two-step sign-in on; without it they get 401 totp_required.
     totp = TotpCode(load_default=None, load_only=True)
+    recovery_code = recovery_code_field()
 
 
 class PasswordSchema(Schema):
@@ -65,7 +85,7 @@ class ChangePasswordSchema(Schema):
     """Input for a new password."""
 
     current_password = Text(required=True, load_only=True, validate=validate.Length(max=1024))
-    new_password = Text(required=True, load_only=True, validate=validate.Length(max=MAX_LENGTH))
+    new_password = Text(required=True, load_only=True, validate=acceptable_password)
 
 
 class ProfileSchema(Schema):
@@ -135,3 +155,24 @@ DevicePageSchema = page_schema(DeviceSchema, "DevicePage")
 def form_schema(schema_cls: type[Schema]) -> Schema:
     """The same rules for an HTML form, ignoring fields such as csrf_token."""
     return schema_cls(unknown=EXCLUDE)
+
+
+class ResetRequestSchema(Schema):
+    """Ask for a password reset link by mail."""
+
+    email = Text(required=True, allow_nul=False, validate=validate.Length(min=1, max=254))
+
+
+class ResetSchema(Schema):
+    """Set a new password with a mailed link's token (and a code, with two-step sign-in on)."""
+
+    token = Text(required=True, allow_nul=False, validate=validate.Length(min=1, max=200))
+    new_password = Text(required=True, load_only=True, validate=acceptable_password)
+    totp = TotpCode(load_default=None, load_only=True)
+    recovery_code = recovery_code_field()
+
+
+class ResetRequestedSchema(Schema):
+    """The one answer to a reset request, whatever the address."""
+
+    message = fields.String(dump_only=True)

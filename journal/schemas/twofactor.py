@@ -35,3 +35,9 @@ class TwoFactorSetupSchema(Schema):
 
     secret = fields.String(dump_only=True)
     otpauth_uri = fields.String(dump_only=True)
+
+
+class RecoveryCodesSchema(Schema):
+    """Ten single-use recovery codes: shown once, kept only as keyed hashes."""
+
+    codes = fields.List(fields.String(), dump_only=True)

@@ -51,13 +51,21 @@ def _verify(hasher: PasswordHasher, stored_hash: str, password: str) -> bool:
         return False
 
 
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    key = ("argon2-dummy", hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    dummy = current_app.extensions.get(key)
+    if dummy is None:
+        dummy = current_app.extensions[key] = hasher.hash("no such account")
+    return dummy
+
+
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Check a password; with no account, do the same work against a dummy hash."""
     hasher = _hasher()
     if stored_hash is None:
-        # Equal work for an unknown email and a wrong password, so timing reveals nothing.
-        dummy = current_app.extensions.setdefault("argon2-dummy", hasher.hash("no such account"))
-        _verify(hasher, dummy, password)
+        # Equal work for an unknown email and a wrong password, so timing reveals nothing: one
+        # verify against a hash made once per process (never a fresh hash per attempt).
+        _verify(hasher, _dummy_hash(hasher), password)
         return False
     return _verify(hasher, stored_hash, password)
 

@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 import pyotp
 import segno
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from journal.errors import AppError, validation_error
 from journal.extensions import db
-from journal.models import User, utcnow
-from journal.services import accounts, audit
+from journal.models import RecoveryCode, User, utcnow
+from journal.services import accounts, audit, recovery_codes
 from journal.services.keys import cipher_for_user
 
 ISSUER = "Alliance Journal"
@@ -46,8 +46,14 @@ def _secret(user: User) -> str | None:
     return cipher_for_user(user).open("users", user.id, "totp", user.totp_sealed)
 
 
+OFF_FOR_CODES = "Recovery codes stand in for two-step sign-in: turn it on first."
+WRONG_RECOVERY_CODE = "That recovery code isn't right, or it was used already."
+
+
 def _forget(user: User) -> None:
+    """Forget the secret, and the recovery codes that stood in for it."""
     user.totp_sealed, user.totp_enabled_at, user.totp_last_step = None, None, 0
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
 
 def start_setup(user: User) -> str:
@@ -125,9 +131,14 @@ def check_code(user: User, code: str) -> bool:
     return False
 
 
-def second_step(user: User, code: str | None) -> None:
-    """At sign-in, ask an account with two-step sign-in on for a fresh code (401 otherwise)."""
+def second_step(user: User, code: str | None, recovery_code: str | None = None) -> None:
+    """At sign-in, ask an account with two-step sign-in on for a fresh code, or one of its
+    recovery codes (401 otherwise)."""
     if not user.totp_enabled:
+        return
+    if recovery_code:
+        if not recovery_codes.use(user, recovery_code):
+            raise AppError(401, "totp_invalid", WRONG_RECOVERY_CODE)
         return
     if code is None:
         raise AppError(401, "totp_required", CODE_NEEDED)

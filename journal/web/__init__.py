@@ -14,6 +14,7 @@ from journal.web import (
     pages,
     prepare,
     pwa,
+    recovery,
     repairs,
     shares,
     tasks,
@@ -27,6 +28,7 @@ def blueprints():
     return [
         pages.bp,
         auth.bp,
+        recovery.bp,
         journal.bp,
         feedback.bp,
         checkins.bp,

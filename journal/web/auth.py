@@ -18,7 +18,7 @@ from journal.ratelimits import (
 )
 from journal.schemas.auth import LoginSchema, RegisterSchema
 from journal.schemas.twofactor import TwoFactorCodeSchema
-from journal.services import accounts, twofactor
+from journal.services import accounts, recovery_codes, twofactor
 from journal.web.forms import form_errors, read_form, rerender
 from journal.web.pages import home_for
 
@@ -100,6 +100,12 @@ def login_code():
         return redirect(url_for("auth.login", next=request.args.get("next")))
     if request.method == "GET":
         return render_template("auth/code.html", errors={}, form={})
+    if request.form.get("recovery_code", "").strip():  # lost phone: a recovery code instead
+        if not recovery_codes.use(user, request.form["recovery_code"]):
+            wrong = {"recovery_code": [twofactor.WRONG_RECOVERY_CODE]}
+            return rerender("auth/code.html", wrong, 401)
+        sign_in(user)
+        return redirect(_safe_next(home_for(user)))
     data, errors = read_form(TwoFactorCodeSchema)
     if errors:
         return rerender("auth/code.html", errors)

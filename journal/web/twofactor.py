@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from journal.errors import AppError
 from journal.schemas.auth import PasswordSchema
 from journal.schemas.twofactor import TwoFactorCodeSchema, TwoFactorOffSchema
-from journal.services import accounts, sessions, twofactor
+from journal.services import accounts, recovery_codes, sessions, twofactor
 from journal.web.forms import form_errors, require_form
 
 bp = Blueprint("twofactor", __name__, url_prefix="/account/two-factor")
@@ -26,6 +26,7 @@ def _page(errors=None, status=200):
         secret=secret,
         picture=picture,
         required=twofactor.is_required(current_user),
+        codes_left=recovery_codes.left(current_user) if current_user.totp_enabled else 0,
         needs_password=not accounts.recently_authenticated(g.device),
         errors=errors or {},
         form=request.form,
@@ -58,8 +59,31 @@ def confirm():
         twofactor.confirm_setup(current_user, require_form(TwoFactorCodeSchema)["code"])
     except AppError as error:
         return _page(form_errors(error), error.status)
-    flash("Two-step sign-in is on. We'll ask for a code from your app each time you sign in.")
-    return redirect(url_for("twofactor.index"))
+    return _codes(
+        recovery_codes.make(current_user),
+        "Two-step sign-in is on. We'll ask for a code from your app each time you sign in.",
+    )
+
+
+def _codes(codes: list[str], said: str):
+    """Show a fresh set of recovery codes, once (the page is never cached)."""
+    return render_template("twofactor/codes.html", codes=codes, said=said)
+
+
+@bp.post("/recovery-codes")
+def new_codes():
+    """Make a fresh set of recovery codes (after the password, unless given in the last
+    minutes); the old ones stop working."""
+    try:
+        if not accounts.recently_authenticated(g.device):
+            accounts.confirm_password(current_user, require_form(PasswordSchema)["password"])
+            sessions.confirm(g.device)
+        if not current_user.totp_enabled:
+            raise AppError(409, "two_factor_off", twofactor.OFF_FOR_CODES)
+    except AppError as error:
+        return _page(form_errors(error), error.status)
+    fresh = recovery_codes.make(current_user)
+    return _codes(fresh, "Here is a fresh set. The old codes no longer work.")
 
 
 @bp.post("/off")

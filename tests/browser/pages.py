@@ -1,6 +1,7 @@
 """Every page of the app, as each kind of visitor reaches it: the list the page checks walk."""
 
-SIGNED_OUT = ["/", "/login", "/register", "/offline", "/no-such-page"]
+SIGNED_OUT = ["/", "/login", "/register", "/forgot", "/reset/a-link-that-expired", "/offline"]
+SIGNED_OUT += ["/no-such-page"]
 CLIENT = [
     "/journal",
     "/journal/new",
@@ -56,6 +57,8 @@ COVERED_RULES = {
     "/",
     "/login",
     "/register",
+    "/forgot",
+    "/reset/<token>",
     "/logout",
     "/offline",
     "/journal",

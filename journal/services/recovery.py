@@ -1,0 +1,124 @@
+"""Forgot password: a single-use link by mail, then a new password (and, with two-step sign-in,
+still a code). Journal text is sealed under keys the server holds, not under the password, so
+nothing written is lost.
+
+A request answers the same, and does the same work, whether or not the address has an account.
+A link lasts 30 minutes, is stored only as a hash, works once, and is tied to the password it
+replaces: once that password changes, the link is void. A reset ends every session and sends a
+notice to the address.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import url_for
+from sqlalchemy import select
+
+from journal.errors import AppError, validation_error
+from journal.extensions import db
+from journal.models import AccountToken, User, new_id, utcnow
+from journal.services import audit, mail, twofactor
+from journal.services.accounts import find_by_email
+from journal.services.passwords import hash_password, password_problem
+
+PURPOSE = "password"
+LIFETIME = timedelta(minutes=30)
+SENT = "If an account uses that address, a link to choose a new password is on its way."
+INVALID = "This link has expired or was already used. You can ask for a new one."
+RESET_SUBJECT = "Set a new password for Alliance Journal"
+CHANGED_SUBJECT = "Your Alliance Journal password was changed"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _marker(user: User) -> str:
+    """A short fingerprint of the current password hash: a link is void once it changes."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+
+
+def _reset_mail(link: str) -> str:
+    return (
+        "Someone (we hope you) asked to set a new password for your Alliance Journal account.\n\n"
+        f"To choose a new one, open this link within 30 minutes:\n{link}\n\n"
+        "It works once. Nothing you wrote is lost: your journal stays as it is.\n\n"
+        "If this wasn't you, you can ignore this mail: your password stays the same. If it keeps "
+        "happening, tell whoever runs your Alliance Journal."
+    )
+
+
+def request_reset(email: str) -> None:
+    """Mail a reset link if the address has an account; the same answer and work either way."""
+    token = secrets.token_urlsafe(32)
+    user = find_by_email(email)
+    if user is None:
+        # Equal work: the same write and commit, with nothing to act on.
+        audit.record("password_reset_requested", outcome="unknown")
+        db.session.commit()
+        return
+    db.session.add(
+        AccountToken(
+            id=new_id(),
+            user_id=user.id,
+            purpose=PURPOSE,
+            token_hash=_hash(token),
+            password_marker=_marker(user),
+            expires_at=utcnow() + LIFETIME,
+        )
+    )
+    link = url_for("recovery.reset_page", token=token, _external=True)
+    mail.queue(user.email, RESET_SUBJECT, _reset_mail(link))
+    audit.record("password_reset_requested", actor_id=user.id, owner_id=user.id)
+    db.session.commit()
+
+
+def _live_token(token: str) -> tuple[AccountToken, User]:
+    """The unused, unexpired reset token and its account, for the password it was made for."""
+    found = db.session.execute(
+        select(AccountToken, User)
+        .join(User, User.id == AccountToken.user_id)
+        .where(AccountToken.token_hash == _hash(token), AccountToken.purpose == PURPOSE)
+        .with_for_update(of=AccountToken)  # used once, even when two tries race
+    ).first()
+    if found is None:
+        raise AppError(422, "invalid_token", INVALID)
+    row, user = found
+    if row.used_at or row.expires_at <= utcnow() or row.password_marker != _marker(user):
+        raise AppError(422, "invalid_token", INVALID)
+    return row, user
+
+
+def check(token: str) -> User:
+    """The account a reset link is for, while the link still works (for the page)."""
+    return _live_token(token)[1]
+
+
+def reset(
+    token: str, new_password: str, totp: str | None = None, recovery_code: str | None = None
+) -> User:
+    """Set a new password with a working link (and a code, with two-step sign-in on); end every
+    session of the account and send a notice."""
+    row, user = _live_token(token)
+    problem = password_problem(new_password)
+    if problem:
+        raise validation_error({"new_password": [problem]})
+    twofactor.second_step(user, totp, recovery_code)  # 401 totp_required / totp_invalid
+    row.used_at = utcnow()
+    user.password_hash = hash_password(new_password)
+    user.session_generation += 1  # every device signs in again
+    mail.queue(user.email, CHANGED_SUBJECT, _changed_mail())
+    audit.record("password_reset", actor_id=user.id, owner_id=user.id)
+    db.session.commit()
+    return user
+
+
+def _changed_mail() -> str:
+    return (
+        "The password of your Alliance Journal account was just changed, and every device was "
+        "signed out.\n\n"
+        "If this was you, there is nothing more to do.\n\n"
+        "If this wasn't you, ask for a new password now from the sign-in page (\"Forgot your "
+        'password?"), and tell whoever runs your Alliance Journal.'
+    )

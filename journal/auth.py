@@ -11,7 +11,7 @@ from journal import knowndevices
 from journal.errors import CODES, AppError
 from journal.extensions import login_manager
 from journal.models import DeviceSession, User
-from journal.services import sessions, twofactor
+from journal.services import notices, sessions, twofactor
 
 
 @login_manager.user_loader
@@ -53,11 +53,14 @@ def _return_to() -> str | None:
     return came_from.path + (f"?{came_from.query}" if came_from.query else "")
 
 
-def sign_in(user: User) -> None:
-    """Start a fresh session record and a fresh cookie (a new id at every sign-in)."""
+def sign_in(user: User, *, new_account: bool = False) -> None:
+    """Start a fresh session record and a fresh cookie (a new id at every sign-in); a browser
+    the account hasn't used before gets the owner a notice by mail."""
     previous = current_device()
     if previous is not None:
         sessions.end(previous)  # signing in again must not leave the old record alive
+    if not new_account and knowndevices.device_for(user.email) is None:
+        notices.new_device(user, request.headers.get("User-Agent", ""))
     knowndevices.remember(user.email)  # a stranger's failures won't lock this browser out
     token = sessions.start(user, request.headers.get("User-Agent", ""))
     session.clear()

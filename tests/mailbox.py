@@ -42,13 +42,14 @@ def smtp_server(app):
 
 @pytest.fixture
 def mailbox(app, smtp_server):
-    """mailbox() sends what the outbox holds and returns every message received so far."""
+    """mailbox() sends what the outbox holds and returns every message received so far;
+    mailbox("words") only those whose subject holds the words."""
     smtp_server.messages.clear()
 
-    def deliver():
+    def deliver(subject: str = ""):
         with app.app_context():
             mail.drain()
-        return list(smtp_server.messages)
+        return [m for m in smtp_server.messages if subject in m["Subject"]]
 
     return deliver
 

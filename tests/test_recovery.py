@@ -30,7 +30,7 @@ def test_a_reset_link_arrives_and_sets_a_new_password(app, make_user, api_as, ma
     anonymous = Api(app.test_client())
     response = ask(anonymous, user.email.upper())
     assert response.status_code == 202 and "on its way" in response.get_json()["message"]
-    [message] = mailbox()
+    [message] = mailbox("new password")
     assert message["To"] == user.email and "new password" in message["Subject"]
     token = token_in(message)
     assert "30 minutes" in body_of(message) and "If this wasn't you" in body_of(message)
@@ -40,7 +40,7 @@ def test_a_reset_link_arrives_and_sets_a_new_password(app, make_user, api_as, ma
     assert signed_in.get("/api/v1/me").status_code == 401  # every session ended
     assert Api(app.test_client()).login(user.email).status_code == 401
     assert Api(app.test_client()).login(user.email, NEW).status_code == 200
-    notice = mailbox()[-1]
+    notice = mailbox("password was changed")[-1]
     assert "password was changed" in notice["Subject"] and "If this wasn't you" in body_of(notice)
 
 
@@ -50,14 +50,14 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(app, make_user, mai
     known = ask(api, make_user("client").email, n=1)
     assert response.status_code == known.status_code == 202
     assert response.get_json() == known.get_json()
-    assert len(mailbox()) == 1  # for the known address only
+    assert len(mailbox("new password")) == 1  # for the known address only
 
 
 def test_a_link_works_once(app, make_user, mailbox):
     user = make_user("client")
     api = Api(app.test_client())
     ask(api, user.email)
-    token = token_in(mailbox()[0])
+    token = token_in(mailbox("new password")[0])
     assert api.put(RESET, {"token": token, "new_password": NEW}).status_code == 204
     again = api.put(RESET, {"token": token, "new_password": NEW + " again"})
     assert_error(again, 422, "invalid_token")
@@ -67,7 +67,7 @@ def test_an_expired_link_and_an_unknown_one(app, make_user, mailbox):
     user = make_user("client")
     api = Api(app.test_client())
     ask(api, user.email)
-    token = token_in(mailbox()[0])
+    token = token_in(mailbox("new password")[0])
     with app.app_context():
         db.session.execute(update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
@@ -79,7 +79,7 @@ def test_a_link_is_void_once_the_password_changes(app, make_user, api_as, mailbo
     user = make_user("client")
     api = Api(app.test_client())
     ask(api, user.email)
-    token = token_in(mailbox()[0])
+    token = token_in(mailbox("new password")[0])
     changed = api_as(user).put(
         "/api/v1/me/password", {"current_password": PASSWORD, "new_password": "yet another river"}
     )
@@ -91,7 +91,7 @@ def test_two_step_sign_in_still_needs_a_code(app, make_user, mailbox):
     user = make_user("therapist", totp=True)
     api = Api(app.test_client())
     ask(api, user.email)
-    token = token_in(mailbox()[0])
+    token = token_in(mailbox("new password")[0])
     body = {"token": token, "new_password": NEW}
     assert_error(api.put(RESET, body), 401, "totp_required")
     assert_error(api.put(RESET, body | {"totp": "000000"}), 401, "totp_invalid")
@@ -110,7 +110,7 @@ def test_an_address_gets_three_links_an_hour(app, make_user, mailbox):
     for n in range(3):
         assert ask(Api(app.test_client()), user.email, n=n).status_code == 202
     assert_rate_limited(ask(Api(app.test_client()), user.email, n=9), 3600)
-    assert len(mailbox()) == 3
+    assert len(mailbox("new password")) == 3
 
 
 def test_the_pages_from_forgot_to_signed_in(app, make_user, mailbox):
@@ -122,7 +122,7 @@ def test_the_pages_from_forgot_to_signed_in(app, make_user, mailbox):
     assert bad.status_code == 422
     sent = browser.form("/forgot", {"email": user.email}, environ_base=ip(30))
     assert "Check your mail" in sent.get_data(as_text=True)
-    token = token_in(mailbox()[0])
+    token = token_in(mailbox("new password")[0])
     page = browser.client.get(f"/reset/{token}").get_data(as_text=True)
     assert "Choose a new password" in page and "authenticator" not in page
     weak = browser.form(f"/reset/{token}", {"new_password": "short"})
@@ -185,6 +185,6 @@ def test_no_mail_holds_journal_words(app, make_user, api_as, mailbox):
     api = api_as(user)
     api.post("/api/v1/entries", {"body": "canary-ptarmigan-6060 words"})
     ask(Api(app.test_client()), user.email, n=60)
-    token = token_in(mailbox()[0])
+    token = token_in(mailbox("new password")[0])
     Api(app.test_client()).put(RESET, {"token": token, "new_password": NEW})
     assert all("canary-ptarmigan" not in body_of(m) for m in mailbox())

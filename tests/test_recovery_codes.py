@@ -42,7 +42,7 @@ def test_a_code_signs_in_once_and_mails_a_notice(app, make_user, api_as, mailbox
     assert api.post("/api/v1/auth/login", body, environ_base=ip(700)).status_code == 200
     again = Api(app.test_client()).post("/api/v1/auth/login", body, environ_base=ip(701))
     assert_error(again, 401, "totp_invalid")
-    [notice] = mailbox()
+    [notice] = mailbox("recovery code was used")
     assert "recovery code was used" in notice["Subject"] and "9 unused codes" in body_of(notice)
     assert "If this wasn't you" in body_of(notice)
 
@@ -69,7 +69,7 @@ def test_a_reset_with_a_recovery_code(app, make_user, api_as, mailbox):
     code = codes_for(api_as, user)[3]
     anonymous = Api(app.test_client())
     anonymous.post("/api/v1/auth/password-reset", {"email": user.email}, environ_base=ip(720))
-    token = token_in(mailbox()[0])
+    token = token_in(mailbox("new password")[0])
     body = {"token": token, "new_password": "a fresh long sentence", "recovery_code": "wrong-codes"}
     assert_error(anonymous.put("/api/v1/auth/password-reset", body), 401, "totp_invalid")
     body["recovery_code"] = code

@@ -45,7 +45,7 @@ def register():
     user = accounts.register(
         data["email"], data["password"], data["display_name"], data["role"], data["time_zone"]
     )
-    sign_in(user)
+    sign_in(user, new_account=True)
     return UserSchema().dump(user), 201
 
 

@@ -9,7 +9,7 @@ from journal.errors import AppError, validation_error
 from journal.extensions import db
 from journal.models import DeviceSession, Entry, Invite, Link, User, new_id, utcnow
 from journal.models.users import DEFAULT_TIME_ZONE
-from journal.services import audit, devicekeys
+from journal.services import audit, devicekeys, notices
 from journal.services.keys import give_user_a_key
 from journal.services.passwords import (
     hash_password,
@@ -86,6 +86,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise validation_error({"new_password": [problem]})
     user.password_hash = hash_password(new)
     user.session_generation += 1
+    notices.password_changed(user)
     audit.record("password_change", actor_id=user.id, owner_id=user.id)
     db.session.commit()
 
@@ -116,6 +117,7 @@ def delete_account(user: User, password: str) -> None:
     """Delete the account and all it wrote; destroy its data key first (crypto-shredding)."""
     confirm_password(user, password)
     user_id = user.id
+    notices.account_deleted(user.email)  # a last word, before the address itself goes
     user.wrapped_key = None
     db.session.flush()
     db.session.execute(delete(Entry).where(Entry.author_id == user_id))

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from journal.errors import AppError, validation_error
 from journal.extensions import db
 from journal.models import AccountToken, User, new_id, utcnow
-from journal.services import audit, mail, twofactor
+from journal.services import audit, mail, notices, twofactor
 from journal.services.accounts import find_by_email
 from journal.services.passwords import hash_password, password_problem
 
@@ -27,7 +27,6 @@ LIFETIME = timedelta(minutes=30)
 SENT = "If an account uses that address, a link to choose a new password is on its way."
 INVALID = "This link has expired or was already used. You can ask for a new one."
 RESET_SUBJECT = "Set a new password for Alliance Journal"
-CHANGED_SUBJECT = "Your Alliance Journal password was changed"
 
 
 def _hash(token: str) -> str:
@@ -108,17 +107,7 @@ def reset(
     row.used_at = utcnow()
     user.password_hash = hash_password(new_password)
     user.session_generation += 1  # every device signs in again
-    mail.queue(user.email, CHANGED_SUBJECT, _changed_mail())
+    notices.password_changed(user)
     audit.record("password_reset", actor_id=user.id, owner_id=user.id)
     db.session.commit()
     return user
-
-
-def _changed_mail() -> str:
-    return (
-        "The password of your Alliance Journal account was just changed, and every device was "
-        "signed out.\n\n"
-        "If this was you, there is nothing more to do.\n\n"
-        "If this wasn't you, ask for a new password now from the sign-in page (\"Forgot your "
-        'password?"), and tell whoever runs your Alliance Journal.'
-    )

@@ -10,7 +10,7 @@ from sqlalchemy import delete, update
 from journal.errors import AppError, validation_error
 from journal.extensions import db
 from journal.models import RecoveryCode, User, utcnow
-from journal.services import accounts, audit, recovery_codes
+from journal.services import accounts, audit, notices, recovery_codes
 from journal.services.keys import cipher_for_user
 
 ISSUER = "Alliance Journal"
@@ -118,6 +118,7 @@ def confirm_setup(user: User, code: str) -> None:
         raise AppError(409, "setup_not_started", "Please start setting up first.")
     _take_or_422(user, code)
     user.totp_enabled_at = utcnow()
+    notices.two_step(user, "on")
     audit.record("totp_enabled", actor_id=user.id, owner_id=user.id)
     db.session.commit()
 
@@ -155,6 +156,7 @@ def disable(user: User, password: str, code: str) -> None:
     accounts.confirm_password(user, password)
     _take_or_422(user, code)
     _forget(user)
+    notices.two_step(user, "off")
     audit.record("totp_disabled", actor_id=user.id, owner_id=user.id)
     db.session.commit()
 
@@ -163,6 +165,7 @@ def reset(user: User) -> None:
     """Forget the secret of an account whose phone is lost, and end its sessions (operators)."""
     _forget(user)
     user.session_generation += 1  # the lost phone may hold a signed-in session
+    notices.two_step(user, "reset")
     audit.record("totp_reset", owner_id=user.id)
     db.session.commit()
 

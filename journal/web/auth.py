@@ -59,7 +59,7 @@ def register():
         )
     except AppError as error:
         return rerender("auth/register.html", form_errors(error), error.status)
-    sign_in(user)
+    sign_in(user, new_account=True)
     flash("Welcome. Your account is ready.")
     return redirect(_safe_next(home_for(user)))
 

@@ -31,7 +31,7 @@ def test_forgot_password_with_a_recovery_code(page, context, mailbox):
     with page.expect_navigation():
         page.click("main button:has-text('Send me a link')")
     assert "Check your mail" in text(page, "main")
-    [message] = mailbox()
+    [message] = mailbox("new password")
     link = LINK.search(body_of(message)).group(0)
     page.goto(urlsplit(link).path)
 

@@ -26,6 +26,15 @@ def _own_session(user: User, session_id: str) -> TherapySession:
     return found[0]
 
 
+def clients_session(client: User, session_id: str | None) -> TherapySession | None:
+    """One of the client's sessions, over any of their links (ended ones too); or None."""
+    return db.session.scalar(
+        select(TherapySession)
+        .join(Link, TherapySession.link_id == Link.id)
+        .where(TherapySession.id == session_id, Link.client_id == client.id)
+    )
+
+
 def own_session(user: User, session_id: str) -> tuple[TherapySession, Link]:
     """A session and its link, for either side of an active link."""
     session = _own_session(user, session_id)

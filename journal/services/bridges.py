@@ -16,6 +16,7 @@ from sqlalchemy import select
 from journal.errors import not_found, validation_error
 from journal.extensions import db
 from journal.models import BRIDGE, Entry, Link, TherapySession, User, utcnow
+from journal.services import appointments
 from journal.services.access import visible_shares
 from journal.services.keys import cipher_for_user
 
@@ -38,15 +39,6 @@ class BridgeView:
     unread: bool
 
 
-def own_session(client: User, session_id: str | None) -> TherapySession | None:
-    """One of the client's sessions (over any of their links), or None."""
-    return db.session.scalar(
-        select(TherapySession)
-        .join(Link, Link.id == TherapySession.link_id)
-        .where(TherapySession.id == session_id, Link.client_id == client.id)
-    )
-
-
 def is_open(session: TherapySession) -> bool:
     """Whether a bridge can still be written about the session (in the 48 hours after it)."""
     now = utcnow()
@@ -56,7 +48,7 @@ def is_open(session: TherapySession) -> bool:
 def session_to_bridge(client: User, session_id: str | None) -> TherapySession:
     """The client's session a new bridge reflects on; 422 on `session_id` unless it is theirs
     and ended in the last 48 hours."""
-    session = own_session(client, session_id)
+    session = appointments.clients_session(client, session_id)
     if session is None or not is_open(session):
         raise validation_error({"session_id": [TOO_LATE]})
     return session
@@ -102,7 +94,7 @@ def offer(client: User) -> TherapySession | None:
 
 def close_offer(client: User, session_id: str) -> None:
     """ "Not now": the offer for that session does not come back."""
-    session = own_session(client, session_id)
+    session = appointments.clients_session(client, session_id)
     if session is None:
         raise not_found()
     session.bridge_closed_at = utcnow()

@@ -9,7 +9,7 @@ from sqlalchemy import and_, exists, func, select
 from journal.errors import not_found, validation_error
 from journal.extensions import db
 from journal.models import Checkin, Goal, GoalShare, Link, TherapySession, User, utcnow
-from journal.services import audit
+from journal.services import appointments, audit
 from journal.services.keys import cipher_for, cipher_for_user
 from journal.services.links import active_link, client_link
 from journal.services.pagination import Page, after_cursor, encode_cursor
@@ -286,11 +286,7 @@ def invitation(client: User) -> TherapySession | None:
 
 def close_invitation(client: User, session_id: str) -> None:
     """ "Not now": the invitation for that session does not come back."""
-    session = db.session.scalar(
-        select(TherapySession)
-        .join(Link, TherapySession.link_id == Link.id)
-        .where(TherapySession.id == session_id, Link.client_id == client.id)
-    )
+    session = appointments.clients_session(client, session_id)
     if session is None:
         raise not_found()
     session.checkin_invite_closed_at = utcnow()

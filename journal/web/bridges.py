@@ -8,7 +8,7 @@ from journal.errors import AppError, not_found
 from journal.extensions import db
 from journal.models import BRIDGE, Link, new_id
 from journal.schemas.entries import BridgeSchema
-from journal.services import bridges, entries
+from journal.services import appointments, bridges, entries
 from journal.web.forms import read_form
 
 bp = Blueprint("bridges", __name__, url_prefix="/journal/after")
@@ -21,7 +21,7 @@ def clients_only():
 
 
 def _page(session_id: str, errors=None, status=200, form=None):
-    session = bridges.own_session(current_user, session_id)
+    session = appointments.clients_session(current_user, session_id)
     if session is None:
         raise not_found()
     therapist = db.session.get(Link, session.link_id).therapist
@@ -73,7 +73,7 @@ def create(session_id: str):
 
 
 def _therapist_of(view) -> str:
-    session = bridges.own_session(current_user, view.session_id)
+    session = appointments.clients_session(current_user, view.session_id)
     return db.session.get(Link, session.link_id).therapist_id
 
 

@@ -75,3 +75,9 @@ def _reset_email() -> str:
 
 
 RESET_PER_ADDRESS = {"limit_value": "3 per hour", "key_func": _reset_email}
+
+
+# Confirmation links, and changes of address, per account: no one floods an inbox with them.
+ADDRESS_MAIL_PER_ACCOUNT = limiter.shared_limit(
+    "5 per hour", scope="address_mail", key_func=_signed_in_account
+)

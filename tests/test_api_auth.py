@@ -15,7 +15,7 @@ LOGIN = "/api/v1/auth/login"
 LOGOUT = "/api/v1/auth/logout"
 ME = "/api/v1/me"
 USER_KEYS = {"id", "email", "display_name", "role", "time_zone", "created_at", "two_factor"}
-USER_KEYS |= {"offline_reading"}
+USER_KEYS |= {"offline_reading", "email_confirmed"}
 GOOD = {
     "email": "new.person@example.test",
     "password": PASSWORD,
@@ -56,7 +56,8 @@ def test_register_success(app, api):
     assert response.headers["X-CSRFToken"]
     me = api.get(ME)
     assert me.status_code == 200
-    assert me.get_json() == user
+    assert me.get_json() == {**user, "pending_email": None}
+    assert user["email_confirmed"] is False
     with app.app_context():
         stored = db.session.get(User, user["id"])
         assert stored.email == "new.person@example.test"

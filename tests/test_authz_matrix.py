@@ -60,6 +60,8 @@ BODIES = {
     ("PUT", "/api/v1/tasks/{task}/status"): {"status": "done"},
     ("POST", "/api/v1/auth/password-reset"): {"email": "{owner_email}"},
     ("PUT", "/api/v1/auth/password-reset"): {"token": "not-a-token", "new_password": "x" * 14},
+    ("PUT", "/api/v1/auth/email-confirmation"): {"token": "not-a-token"},
+    ("PUT", "/api/v1/me/email"): {"email": "moved@example.test", "password": PASSWORD},
     ("PUT", "/api/v1/sessions/{session}/therapist-view"): dict.fromkeys(
         ("bond", "goals", "approach", "overall"), 7
     ),
@@ -124,6 +126,7 @@ FORMS = {
     ("POST", "/therapist/clients/{owner}/goals"): {"text": "Rest"},
     ("POST", "/journal/tasks/{task}/status"): {"status": "done"},
     ("POST", "/forgot"): {"email": "{owner_email}"},
+    ("POST", "/account/email"): {"email": "moved@example.test", "password": PASSWORD},
     ("POST", "/reset/{reset_token}"): {"new_password": "a long enough new password"},
     ("POST", "/journal/after/{session}"): {"takeaway": "Slow down"},
     ("POST", "/therapist/clients/{owner}/sessions/{session}/view"): dict.fromkeys(

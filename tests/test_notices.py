@@ -38,7 +38,8 @@ def test_registering_is_no_new_sign_in(app, mailbox):
     body = {"email": "new@example.test", "password": PASSWORD, "display_name": "N"}
     body["role"] = "client"
     assert api.post("/api/v1/auth/register", body, environ_base=ip(800)).status_code == 201
-    assert mailbox() == []
+    assert mailbox("New sign-in") == []
+    assert len(mailbox("confirm your address")) == 1
 
 
 def test_a_password_change_is_told(app, make_user, api_as, mailbox):

@@ -8,6 +8,7 @@ API = "/api/v1"
 UNSAFE = {"post", "put", "patch", "delete"}
 PUBLIC = {("get", "/auth/csrf"), ("post", "/auth/register"), ("post", "/auth/login")}
 PUBLIC |= {("post", "/auth/password-reset"), ("put", "/auth/password-reset")}
+PUBLIC |= {("put", "/auth/email-confirmation")}
 # The success status API.md promises, where it is not plain 200.
 SUCCESS = {
     ("post", "/auth/register"): "201",
@@ -43,6 +44,9 @@ SUCCESS = {
     ("post", "/auth/password-reset"): "202",
     ("post", "/me/two-factor/recovery-codes"): "201",
     ("put", "/auth/password-reset"): "204",
+    ("put", "/auth/email-confirmation"): "204",
+    ("post", "/me/email-confirmation"): "202",
+    ("put", "/me/email"): "202",
 }
 
 
@@ -200,6 +204,7 @@ def test_schema_fields(spec):
         "created_at",
         "two_factor",
         "offline_reading",
+        "email_confirmed",
     }
     assert schemas["Error"]["required"] == ["error"]
     body = schemas["ErrorBody"]

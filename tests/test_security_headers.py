@@ -21,6 +21,7 @@ EVIL_ORIGIN = {"Origin": "https://evil.example"}
 
 # Every page rule, by who can reach it; test_every_page_rule_is_listed keeps this complete.
 PUBLIC_PAGES = ["/", "/login", "/login/code", "/register", "/logout", "/forgot", "/reset/<token>"]
+PUBLIC_PAGES += ["/confirm-email/<token>"]
 CLIENT_PAGES = [
     "/",
     "/journal",

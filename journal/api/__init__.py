@@ -1,6 +1,7 @@
 """The JSON API at /api/v1: load -> service -> dump."""
 
 from journal.api import (
+    addresses,
     answers,
     auth,
     checkins,
@@ -21,6 +22,7 @@ from journal.api import (
 from journal.api.blueprint import bp
 
 __all__ = [
+    "addresses",
     "answers",
     "auth",
     "bp",

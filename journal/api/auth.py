@@ -9,7 +9,7 @@ from journal.auth import sign_in, sign_out
 from journal.extensions import limiter
 from journal.ratelimits import LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_IP
 from journal.schemas.auth import CsrfSchema, LoginSchema, RegisterSchema, UserSchema
-from journal.services import accounts, twofactor
+from journal.services import accounts, addresses, twofactor
 
 LOGIN_401 = (
     "invalid_credentials: wrong email or password; with two-step sign-in on, "
@@ -45,6 +45,7 @@ def register():
     user = accounts.register(
         data["email"], data["password"], data["display_name"], data["role"], data["time_zone"]
     )
+    addresses.send_confirmation(user)
     sign_in(user, new_account=True)
     return UserSchema().dump(user), 201
 

@@ -12,22 +12,23 @@ from journal.schemas.auth import (
     ChangePasswordSchema,
     DevicePageSchema,
     DeviceSchema,
+    MeSchema,
     PasswordSchema,
     UpdateMeSchema,
     UserSchema,
 )
 from journal.schemas.export import ExportSchema
-from journal.services import accounts, export, sessions
+from journal.services import accounts, addresses, export, sessions
 
 REAUTH = "Please confirm your password first (POST /api/v1/auth/reauth)."
 
 
 @bp.get("/me")
 @login_required
-@documented("The signed-in user", ok=(200, UserSchema), tag="account")
+@documented("The signed-in user", ok=(200, MeSchema), tag="account")
 def get_me():
-    """Return the signed-in user."""
-    return UserSchema().dump(current_user)
+    """Return the signed-in user, with any change of address waiting for its confirmation."""
+    return MeSchema().dump(current_user) | {"pending_email": addresses.pending_change(current_user)}
 
 
 @bp.patch("/me")

@@ -33,8 +33,9 @@ class OutgoingMail(db.Model):
 
 
 class AccountToken(db.Model):
-    """A single-use link sent by mail (a password reset); only its hash is stored. A reset is
-    tied to the password it replaces: once that changes, the link is void."""
+    """A single-use link sent by mail; only its hash is stored. A password reset is tied to the
+    password it replaces (once that changes, the link is void); an address confirmation names the
+    address it confirms."""
 
     __tablename__ = "account_tokens"
 
@@ -43,6 +44,7 @@ class AccountToken(db.Model):
     purpose: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     password_marker: Mapped[str | None] = mapped_column(String(32))
+    address: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -38,6 +38,8 @@ class User(UserMixin, db.Model):
         String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the address was last shown to reach its owner (a mailed link opened); None until then.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped when every session must end (password change, sign out everywhere).
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
     # The user's data key, wrapped by the master key of this version.
@@ -70,6 +72,10 @@ class User(UserMixin, db.Model):
     @property
     def is_therapist(self) -> bool:
         return self.role == "therapist"
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     @property
     def keeps_offline_copy(self) -> bool:

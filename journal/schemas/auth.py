@@ -84,6 +84,7 @@ class PasswordSchema(Schema):
 class ChangePasswordSchema(Schema):
     """Input for a new password."""
 
+    checks_password_in = "current_password"  # noqa: S105 - a field name: checked when others fail
     current_password = Text(required=True, load_only=True, validate=validate.Length(max=1024))
     new_password = Text(required=True, load_only=True, validate=acceptable_password)
 
@@ -131,6 +132,15 @@ class UserSchema(Schema):
     created_at = UTCDateTimeField(dump_only=True)
     two_factor = fields.Boolean(dump_only=True, attribute="totp_enabled")
     offline_reading = fields.Boolean(dump_only=True, attribute="keeps_offline_copy")
+    email_confirmed = fields.Boolean(
+        dump_only=True, metadata={"description": "whether a mailed link confirmed the address"}
+    )
+
+
+class MeSchema(UserSchema):
+    """The signed-in user, with a change of address waiting for its confirmation, if any."""
+
+    pending_email = fields.String(dump_only=True, allow_none=True)
 
 
 class CsrfSchema(Schema):
@@ -176,3 +186,30 @@ class ResetRequestedSchema(Schema):
     """The one answer to a reset request, whatever the address."""
 
     message = fields.String(dump_only=True)
+
+
+class EmailChangeSchema(Schema):
+    """Move the account to another address: the password, and the address to confirm."""
+
+    checks_password_in = "password"  # noqa: S105 - a field name: checked when others fail
+    email = Email(required=True)
+    password = Text(required=True, load_only=True, validate=validate.Length(max=1024))
+
+
+class EmailChangeAskedSchema(Schema):
+    """A change of address waiting for its confirmation."""
+
+    message = fields.String(dump_only=True)
+    pending_email = fields.String(dump_only=True)
+
+
+class ConfirmationSentSchema(Schema):
+    """A confirmation link is on its way."""
+
+    message = fields.String(dump_only=True)
+
+
+class EmailTokenSchema(Schema):
+    """A mailed link's token, to confirm an address."""
+
+    token = Text(required=True, allow_nul=False, validate=validate.Length(min=1, max=200))

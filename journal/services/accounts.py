@@ -78,6 +78,18 @@ def confirm_password(user: User, password: str, field: str = "password") -> None
         raise validation_error({field: ["That password isn't right."]})
 
 
+def with_password_problem(user: User, given: object, problems: dict, field: str) -> dict:
+    """Problems found in a form's other fields, plus whether its password is right: every
+    problem shows at once, not one per try."""
+    if field in problems or not isinstance(given, str):
+        return problems
+    try:
+        confirm_password(user, given, field)
+    except AppError as error:
+        return {**problems, **(error.fields or {})}
+    return problems
+
+
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password and end every session of the account."""
     confirm_password(user, current, field="current_password")

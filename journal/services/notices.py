@@ -100,3 +100,27 @@ def account_deleted(email: str) -> None:
         "deleted with it, and the key that could open it was destroyed.\n\n"
         "If this wasn't you, tell whoever runs your Alliance Journal at once.",
     )
+
+
+def address_change_asked(user: User, new_email: str) -> None:
+    """Someone signed in with the password asked to move the account to another address."""
+    mail.queue(
+        user.email,
+        "A change of address was asked for on your Alliance Journal account",
+        f"Someone signed in to your account asked to use {new_email} for it from now on "
+        f"({_when()}). It happens only once that address confirms it, within 48 hours; until "
+        "then, mail keeps coming here.\n\nIf this was you, there is nothing more to do.\n\n"
+        + IF_NOT_YOU,
+    )
+
+
+def address_changed(user: User, old_email: str) -> None:
+    """The account now uses another address: a last word to the old one."""
+    mail.queue(
+        old_email,
+        "Your Alliance Journal account uses a new address",
+        f"Your account now uses {user.email} instead of this address ({_when()}). Mail about "
+        "the account, such as links to set a new password, goes there from now on.\n\n"
+        "If this wasn't you, tell whoever runs your Alliance Journal at once: they can put your "
+        "address back.",
+    )

@@ -13,12 +13,11 @@ import secrets
 from datetime import timedelta
 
 from flask import url_for
-from sqlalchemy import select
 
 from journal.errors import AppError, validation_error
 from journal.extensions import db
-from journal.models import AccountToken, User, new_id, utcnow
-from journal.services import audit, mail, notices, twofactor
+from journal.models import AccountToken, User, utcnow
+from journal.services import audit, mail, notices, tokens, twofactor
 from journal.services.accounts import find_by_email
 from journal.services.passwords import hash_password, password_problem
 
@@ -29,11 +28,7 @@ INVALID = "This link has expired or was already used. You can ask for a new one.
 RESET_SUBJECT = "Set a new password for Alliance Journal"
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _marker(user: User) -> str:
+def marker(user: User) -> str:
     """A short fingerprint of the current password hash: a link is void once it changes."""
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
 
@@ -50,23 +45,14 @@ def _reset_mail(link: str) -> str:
 
 def request_reset(email: str) -> None:
     """Mail a reset link if the address has an account; the same answer and work either way."""
-    token = secrets.token_urlsafe(32)
     user = find_by_email(email)
     if user is None:
-        # Equal work: the same write and commit, with nothing to act on.
+        # Equal work: a token made and the same write and commit, with nothing to act on.
+        secrets.token_urlsafe(32)
         audit.record("password_reset_requested", outcome="unknown")
         db.session.commit()
         return
-    db.session.add(
-        AccountToken(
-            id=new_id(),
-            user_id=user.id,
-            purpose=PURPOSE,
-            token_hash=_hash(token),
-            password_marker=_marker(user),
-            expires_at=utcnow() + LIFETIME,
-        )
-    )
+    token = tokens.issue(user, PURPOSE, LIFETIME, password_marker=marker(user))
     link = url_for("recovery.reset_page", token=token, _external=True)
     mail.queue(user.email, RESET_SUBJECT, _reset_mail(link))
     audit.record("password_reset_requested", actor_id=user.id, owner_id=user.id)
@@ -75,16 +61,8 @@ def request_reset(email: str) -> None:
 
 def _live_token(token: str) -> tuple[AccountToken, User]:
     """The unused, unexpired reset token and its account, for the password it was made for."""
-    found = db.session.execute(
-        select(AccountToken, User)
-        .join(User, User.id == AccountToken.user_id)
-        .where(AccountToken.token_hash == _hash(token), AccountToken.purpose == PURPOSE)
-        .with_for_update(of=AccountToken)  # used once, even when two tries race
-    ).first()
-    if found is None:
-        raise AppError(422, "invalid_token", INVALID)
-    row, user = found
-    if row.used_at or row.expires_at <= utcnow() or row.password_marker != _marker(user):
+    row, user = tokens.find_live(token, (PURPOSE,), INVALID)
+    if row.password_marker != marker(user):
         raise AppError(422, "invalid_token", INVALID)
     return row, user
 

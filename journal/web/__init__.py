@@ -3,6 +3,7 @@
 from journal.web import (
     access_log,
     account,
+    addresses,
     answers,
     auth,
     bridges,
@@ -29,6 +30,7 @@ def blueprints():
         pages.bp,
         auth.bp,
         recovery.bp,
+        addresses.bp,
         journal.bp,
         feedback.bp,
         checkins.bp,

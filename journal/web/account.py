@@ -7,15 +7,17 @@ from flask_login import current_user, login_required
 
 from journal.auth import forget_session_here, sign_out
 from journal.errors import AppError
+from journal.ratelimits import ADDRESS_MAIL_PER_ACCOUNT
 from journal.schemas.auth import (
     ChangePasswordSchema,
+    EmailChangeSchema,
     OfflineReadingSchema,
     PasswordSchema,
     ProfileSchema,
     TimeZoneSchema,
 )
 from journal.schemas.export import ExportSchema
-from journal.services import accounts, export, sessions
+from journal.services import accounts, addresses, export, sessions
 from journal.web.forms import form_errors, read_form, require_form, rerender
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -32,6 +34,7 @@ def _page(errors=None, status=200):
         "account/index.html",
         devices=sessions.list_devices(current_user),
         current_device_id=g.device.id,
+        pending_email=addresses.pending_change(current_user),
         errors=errors or {},
         form=request.form,
     ), status
@@ -51,6 +54,34 @@ def profile():
         return _page(errors, 422)
     accounts.update_profile(current_user, data["display_name"])
     flash("Your name was updated.")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/email")
+@ADDRESS_MAIL_PER_ACCOUNT
+def email():
+    """Ask to move the account to another address: a link goes there, a notice to the old one."""
+    try:
+        data = require_form(EmailChangeSchema)
+        new_email = addresses.request_change(current_user, data["email"], data["password"])
+    except AppError as error:
+        return _page(form_errors(error), error.status)
+    flash(f"A link is on its way to {new_email}. Your address changes once you open it.")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/email-confirmation")
+@ADDRESS_MAIL_PER_ACCOUNT
+def email_confirmation():
+    """Mail a new link to confirm the account's address."""
+    try:
+        addresses.send_confirmation(current_user)
+    except AppError as error:
+        if error.code != "already_confirmed":
+            raise
+        flash(error.message)
+        return redirect(url_for("account.index"))
+    flash(f"A new link is on its way to {current_user.email}. It lasts 48 hours.")
     return redirect(url_for("account.index"))
 
 

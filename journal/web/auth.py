@@ -18,7 +18,7 @@ from journal.ratelimits import (
 )
 from journal.schemas.auth import LoginSchema, RegisterSchema
 from journal.schemas.twofactor import TwoFactorCodeSchema
-from journal.services import accounts, recovery_codes, twofactor
+from journal.services import accounts, addresses, recovery_codes, twofactor
 from journal.web.forms import form_errors, read_form, rerender
 from journal.web.pages import home_for
 
@@ -59,8 +59,9 @@ def register():
         )
     except AppError as error:
         return rerender("auth/register.html", form_errors(error), error.status)
+    addresses.send_confirmation(user)
     sign_in(user, new_account=True)
-    flash("Welcome. Your account is ready.")
+    flash("Welcome. Your account is ready. A link to confirm your address is on its way.")
     return redirect(_safe_next(home_for(user)))
 
 

@@ -1,10 +1,12 @@
 """Reading HTML forms with the same schemas as the API."""
 
 from flask import Flask, render_template, request
+from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, ValidationError, validate
 
 from journal.errors import AppError, flatten_messages, validation_error
 from journal.schemas.fields import Text
+from journal.services.accounts import with_password_problem
 
 
 def read_form(schema_cls: type[Schema], data: dict | None = None) -> tuple[dict | None, dict]:
@@ -29,9 +31,13 @@ def form_errors(error: AppError) -> dict:
 
 
 def require_form(schema_cls: type[Schema]) -> dict:
-    """Load the posted form or raise a 422 with the field messages."""
+    """Load the posted form or raise a 422 with the field messages. A schema that names a
+    `checks_password_in` field has that password checked too when other fields fail."""
     data, errors = read_form(schema_cls)
     if errors:
+        field = getattr(schema_cls, "checks_password_in", None)
+        if field:
+            errors = with_password_problem(current_user, request.form.get(field), errors, field)
         raise validation_error(errors)
     return data
 

@@ -52,7 +52,12 @@ def _reset_page(token: str, errors=None, status=200):
     except AppError as error:
         if error.code != "invalid_token":
             raise
-        return render_template("recovery/expired.html", message=error.message), 410
+        return render_template(
+            "errors/link_expired.html",
+            message=error.message,
+            next_href=url_for("recovery.forgot"),
+            next_label="Ask for a new link",
+        ), 410
     return render_template(
         "recovery/reset.html",
         token=token,

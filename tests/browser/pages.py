@@ -1,6 +1,7 @@
 """Every page of the app, as each kind of visitor reaches it: the list the page checks walk."""
 
 SIGNED_OUT = ["/", "/login", "/register", "/forgot", "/reset/a-link-that-expired", "/offline"]
+SIGNED_OUT += ["/confirm-email/a-link-that-expired"]
 SIGNED_OUT += ["/no-such-page"]
 CLIENT = [
     "/journal",
@@ -59,6 +60,7 @@ COVERED_RULES = {
     "/register",
     "/forgot",
     "/reset/<token>",
+    "/confirm-email/<token>",
     "/logout",
     "/offline",
     "/journal",

@@ -259,7 +259,9 @@ def test_a_therapist_leaving_keeps_the_clients_words(app, api_as, make_user, mak
     [kept] = client.get("/api/v1/export").get_json()["packets"]
     assert (kept["session_id"], kept["agenda"]) == (session.id, "The pace, please")
     assert [i["entry_id"] for i in kept["items"]] == [entry.id]
-    assert "Dr Lee" not in client.client.get("/links").get_data(as_text=True)
+    therapists = client.client.get("/links").get_data(as_text=True)
+    assert "No therapist linked yet" in therapists  # only among past therapists now
+    assert "Dr Lee closed their account" in therapists
     assert count(app, Link, Link.id == link.id, Link.status == "ended") == 1
     assert count(app, Invite, Invite.therapist_id == therapist.user.id) == 0
     assert "unlink" in actions(app, therapist.user.id)

@@ -257,7 +257,8 @@ def test_nothing_of_a_packet_is_left_once_the_link_ends(world):
     packets.prepare(client, session.id, AGENDA, ids(world, 0))
     links.end_link(client, world["link"].id)
     refused(404, "not_found", packets.digest, kim, session.id)
-    refused(404, "not_found", packets.for_client, client, session.id)
+    # The client keeps reading their own packet, as it was.
+    assert packets.for_client(client, session.id).agenda == AGENDA
 
 
 def test_the_digest_puts_feedback_first_and_marks_unread(world):

@@ -224,7 +224,8 @@ def test_your_therapists_lists_active_links_with_the_next_session(app, pair, mak
     with app.app_context():
         links.end_link(_user(pair.client.user), old)
     text = text_of(pair.client.client.get("/links"))
-    assert "<h2>Dr Lee</h2>" in text and "Dr Gone" not in text
+    assert "<h2>Dr Lee</h2>" in text and "<h2>Dr Gone</h2>" not in text
+    assert "<h3>Dr Gone</h3>" in text and "You ended the link" in text  # among past therapists
     assert "Next session: <time" in text
     assert f'href="/prepare/{session_id}">Prepare for it</a>' in text
     assert f'href="/links/{pair.link_id}/sessions"' in text

@@ -49,9 +49,20 @@ class Link(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who ended it: "client", "therapist", or "closed" (the therapist closed their account).
+    ended_by: Mapped[str | None] = mapped_column(String(10))
+    # When the client's journal home told them that the therapist ended it (told once).
+    ending_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The therapist's name when it ended: a closed account loses its name, the client's past not.
+    ended_name: Mapped[str | None] = mapped_column(String(80))
 
     client: Mapped[User] = relationship(foreign_keys=[client_id])
     therapist: Mapped[User] = relationship(foreign_keys=[therapist_id])
+
+    @property
+    def therapist_name(self) -> str:
+        """Who the client knew: the name at the end, for a link that ended."""
+        return self.ended_name or self.therapist.display_name
 
     def __repr__(self) -> str:
         return f"<Link {self.id} {self.status}>"

@@ -9,7 +9,7 @@ from journal.errors import AppError, validation_error
 from journal.extensions import db
 from journal.models import DeviceSession, Entry, Invite, Link, User, new_id, utcnow
 from journal.models.users import DEFAULT_TIME_ZONE
-from journal.services import audit, devicekeys, notices
+from journal.services import audit, devicekeys, links, notices
 from journal.services.keys import give_user_a_key
 from journal.services.passwords import (
     hash_password,
@@ -154,7 +154,7 @@ def _close_therapist(therapist: User) -> None:
         select(Link).where(Link.therapist_id == therapist.id, Link.status == "active")
     ).all()
     for link in ending:  # as if the therapist ended each link: access stops at once
-        link.status, link.ended_at = "ended", utcnow()
+        links.end(link, "closed")
         audit.record("unlink", actor_id=therapist.id, owner_id=link.client_id)
     db.session.execute(delete(Invite).where(Invite.therapist_id == therapist.id))
     therapist.email = f"closed-{therapist.id}@closed.invalid"  # free to register again

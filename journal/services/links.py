@@ -149,9 +149,53 @@ def own_link(user: User, link_id: str) -> Link:
     return link
 
 
+def clients_link(client: User, link_id: str) -> Link:
+    """One of the client's links, ended ones too (their past sessions stay theirs to read);
+    anything else is not found."""
+    link = db.session.scalar(select(Link).where(Link.id == link_id, Link.client_id == client.id))
+    if link is None:
+        raise not_found()
+    return link
+
+
+def end(link: Link, by: str) -> None:
+    """Mark a link ended, by whom, and the therapist's name then (the caller records and
+    commits)."""
+    link.status, link.ended_at, link.ended_by = "ended", utcnow(), by
+    link.ended_name = link.therapist.display_name
+
+
 def end_link(user: User, link_id: str) -> None:
-    """End a link from either side: the therapist at once loses everything shared over it."""
+    """End a link from either side: the therapist at once loses everything shared over it. A
+    therapist's ending is told to the client."""
     link = own_link(user, link_id)
-    link.status, link.ended_at = "ended", utcnow()
+    end(link, "therapist" if link.therapist_id == user.id else "client")
     audit.record("unlink", actor_id=user.id, owner_id=link.client_id)
     db.session.commit()
+
+
+def past_links(client: User) -> list[Link]:
+    """The client's ended links, the most recently ended first, therapists loaded."""
+    return list(
+        db.session.scalars(
+            select(Link)
+            .where(Link.client_id == client.id, Link.status == "ended")
+            .options(db.joinedload(Link.therapist))
+            .order_by(Link.ended_at.desc(), Link.id.desc())
+        )
+    )
+
+
+def endings_to_tell(client: User) -> list[Link]:
+    """Links a therapist ended (or closed with their account) that the client hasn't been told
+    of yet; told now, so the journal home says it once (commits)."""
+    untold = [
+        link
+        for link in past_links(client)
+        if link.ended_by in ("therapist", "closed") and link.ending_told_at is None
+    ]
+    for link in untold:
+        link.ending_told_at = utcnow()
+    if untold:
+        db.session.commit()
+    return untold

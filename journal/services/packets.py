@@ -147,9 +147,10 @@ def _requests(asked: list, entries: dict, checkins: dict) -> list[PacketItemView
 
 
 def for_client(client: User, session_id: str) -> PacketView:
-    """The client's own packet for a session: every item, in their order."""
-    session, link = appointments.own_session(client, session_id)
-    if link.client_id != client.id:
+    """The client's own packet for a session, over an ended link too: every item, in order."""
+    session = appointments.clients_session(client, session_id)
+    if session is None:
+        appointments.own_session(client, session_id)  # not theirs at all: 404
         raise AppError(403, "wrong_role", "Only the client prepares the packet.")
     return _client_view(client, session)
 

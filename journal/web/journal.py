@@ -10,7 +10,7 @@ from journal.errors import AppError, flatten_messages
 from journal.extensions import db
 from journal.models import ALL_KINDS, KINDS, Link, new_id
 from journal.schemas.entries import EntryEditFormSchema, EntryFormSchema, EntryListArgsSchema
-from journal.services import answers, bridges, entries, feedback, goals, repairs, tasks
+from journal.services import answers, bridges, entries, feedback, goals, links, repairs, tasks
 from journal.web.checkins import invitation_card
 from journal.web.dates import today
 from journal.web.forms import read_form, rerender
@@ -55,6 +55,7 @@ def _home(page, args, errors):
         goals=[g for g in goals.all_of(current_user) if g.status == "active"],
         tasks=tasks.for_client(current_user),
         suggestions=goals.waiting_for(current_user),
+        endings=links.endings_to_tell(current_user),  # said once, here
     )
 
 

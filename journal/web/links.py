@@ -93,10 +93,12 @@ def redeem(code: str):
 
 @bp.get("/links")
 def index():
-    """List the therapists the journal is linked with, each with the next session."""
+    """List the therapists the journal is linked with, each with the next session; then past
+    therapists, who ended each link and when, with the way to past sessions."""
     active = links.links_of(current_user)
     upcoming = {link.id: appointments.next_session(link) for link in active}
-    return render_template("links/index.html", links=active, upcoming=upcoming)
+    past = links.past_links(current_user)
+    return render_template("links/index.html", links=active, upcoming=upcoming, past=past)
 
 
 @bp.route("/links/<link_id>/end", methods=["GET", "POST"])

@@ -92,7 +92,7 @@ def read_packet_form() -> tuple[str, list[str], dict]:
 def _client_session(session_id: str):
     """The packet and the link it belongs to, for the signed-in client."""
     view = packets.for_client(current_user, session_id)
-    return view, links.own_link(current_user, view.link_id)
+    return view, links.clients_link(current_user, view.link_id)
 
 
 @bp.before_request
@@ -103,8 +103,9 @@ def clients_only():
 
 @bp.get("/links/<link_id>/sessions")
 def sessions(link_id: str):
-    """List the sessions with one therapist, soonest first, and offer to add one."""
-    return _sessions_page(links.own_link(current_user, link_id), {})
+    """List the sessions with one therapist, soonest first, and offer to add one (while the
+    link lasts; after, the past stays to read)."""
+    return _sessions_page(links.clients_link(current_user, link_id), {})
 
 
 def _sessions_page(link, errors, status=200):

@@ -256,5 +256,8 @@ def end(client_id: str):
     if request.method == "GET":
         return render_template("therapist/end.html", client=link.client)
     links.end_link(current_user, link.id)
-    flash(f"The link with {link.client.display_name} has ended.")
+    flash(
+        f"The link with {link.client.display_name} has ended. They'll see that you ended it, "
+        "and when."
+    )
     return redirect(url_for("therapist.home"))

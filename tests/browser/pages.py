@@ -24,6 +24,8 @@ CLIENT = [
     "/join/{code}",
     "/links",
     "/links/{link}/sessions",
+    "/links/{past_link}/sessions",
+    "/prepare/{ended_past}",
     "/links/{link}/end",
     "/prepare/{session}",
     "/prepare/{past}",

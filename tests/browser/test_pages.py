@@ -166,7 +166,16 @@ def _therapist_of(app, client_email, entry_id):
         task = tasks.assign(lee, client.id, {"text": "Write what you held back", "due": due})
         tasks.assign(lee, client.id, {"prompt_id": "honest-01", "goal_id": goal.id, "due": due})
         ids = {"code": code, "link": link.id, "session": coming, "past": past}
-        return ids | {"goal": goal.id, "task": task.id}
+        return ids | {"goal": goal.id, "task": task.id} | _past_therapist(client, entry_id)
+
+
+def _past_therapist(client, entry_id):
+    """Dr Ng, who saw the client for a while and then ended the link."""
+    ng = accounts.register(f"ng-{client.id}@example.test", PASSWORD, "Dr Ng", "therapist")
+    link = links.redeem(client, links.create_invite(ng)[1])
+    _, past = _sessions(client, link.id, [entry_id])
+    links.end_link(ng, link.id)
+    return {"past_link": link.id, "ended_past": past}
 
 
 def _client_of(app, therapist_email):

@@ -107,7 +107,7 @@ def test_a_missing_field_is_named(me, missing):
     sent = body(me)
     del sent[missing]
     error = assert_error(me.post(URL, sent), 422, "validation_failed", [missing])
-    assert error["fields"][missing] == ["Missing data for required field."]
+    assert error["fields"][missing] == ["Please fill this in."]
 
 
 @pytest.mark.parametrize(

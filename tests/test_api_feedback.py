@@ -83,7 +83,7 @@ def test_without_parts_the_body_is_still_required(me):
     error = assert_error(
         me.post(URL, {"title": "Only a title"}), 422, "validation_failed", ["body"]
     )
-    assert error["fields"]["body"] == ["Missing data for required field."]
+    assert error["fields"]["body"] == ["Write a few words here."]
 
 
 @pytest.mark.parametrize(

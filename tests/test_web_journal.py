@@ -149,7 +149,7 @@ def test_new_entry_keeps_a_known_prompt_only(me, posted, kept):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"title": "Kept <title>", "body": ""}, "Write between 1 and 20,000 characters."),
+        ({"title": "Kept <title>", "body": ""}, "Write a few words here."),
         ({"title": "t" * 201, "body": "Kept <b>body</b> text"}, "200 characters or fewer"),
         ({"body": "Kept body", "tags": ",".join(f"t{n}" for n in range(11))}, "up to 10 tags"),
         ({"body": "Kept body", "tags": "ok, " + "t" * 33}, "1 to 32 characters"),
@@ -233,7 +233,7 @@ def test_stale_edit_shows_both_texts_and_overwrites_nothing(me, make_entry):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"title": "Kept title", "body": ""}, "Write between 1 and 20,000 characters."),
+        ({"title": "Kept title", "body": ""}, "Write a few words here."),
         ({"title": "Kept title", "body": "Kept body", "version": "abc"}, HIDDEN_FIELD),
         ({"title": "Kept title", "body": "Kept body", "version": "0"}, HIDDEN_FIELD),
         ({"title": "t" * 201, "body": "Kept body"}, "200 characters or fewer"),

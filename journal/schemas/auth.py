@@ -5,11 +5,14 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 from journal.models import ROLES
 from journal.models.users import DEFAULT_TIME_ZONE
 from journal.schemas.common import page_schema
-from journal.schemas.fields import Text, TimeZone, UTCDateTimeField
+from journal.schemas.fields import ENTER_EMAIL, ENTER_PASSWORD, Text, TimeZone, UTCDateTimeField
 from journal.schemas.twofactor import TotpCode
 from journal.services.passwords import password_problem
 
-NAME_LENGTH = validate.Length(min=1, max=80, error="Use 1 to 80 characters.")
+NAME_LENGTH = [
+    validate.Length(min=1, error="Enter a name: yours, or the one you'd like to be called."),
+    validate.Length(max=80, error="Keep the name to 80 characters or fewer."),
+]
 
 
 def acceptable_password(value: str) -> None:
@@ -68,8 +71,8 @@ class RegisterSchema(Schema):
 class LoginSchema(Schema):
     """Input for signing in."""
 
-    email = Text(required=True, allow_nul=False, validate=validate.Length(min=1, max=254))
-    password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+    email = Text(required=True, allow_nul=False, validate=ENTER_EMAIL)
+    password = Text(required=True, load_only=True, validate=ENTER_PASSWORD)
     # Only for accounts with two-step sign-in on; without it they get 401 totp_required.
     totp = TotpCode(load_default=None, load_only=True)
     recovery_code = recovery_code_field()
@@ -78,7 +81,7 @@ class LoginSchema(Schema):
 class PasswordSchema(Schema):
     """Input that only re-confirms the password."""
 
-    password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+    password = Text(required=True, load_only=True, validate=ENTER_PASSWORD)
 
 
 class ChangePasswordSchema(Schema):
@@ -170,7 +173,7 @@ def form_schema(schema_cls: type[Schema]) -> Schema:
 class ResetRequestSchema(Schema):
     """Ask for a password reset link by mail."""
 
-    email = Text(required=True, allow_nul=False, validate=validate.Length(min=1, max=254))
+    email = Text(required=True, allow_nul=False, validate=ENTER_EMAIL)
 
 
 class ResetSchema(Schema):

@@ -20,7 +20,16 @@ from journal.schemas.repairs import RepairSchema
 from journal.services import feedback
 
 TITLE = validate.Length(max=200, error="Keep the title to 200 characters or fewer.")
-BODY = validate.Length(min=1, max=20_000, error="Write between 1 and 20,000 characters.")
+
+
+def not_blank(value: str) -> None:
+    """Ask for words, not only spaces."""
+    if not value.strip():
+        raise ValidationError("Write a few words here.")
+
+
+# Words, not only spaces (on the page and in the API alike), and never more than 20,000.
+BODY = [validate.Length(max=20_000, error="Keep it to 20,000 characters or fewer."), not_blank]
 TAG = Text(validate=validate.Length(min=1, max=32, error="Each tag needs 1 to 32 characters."))
 TAGS = validate.Length(max=10, error="Use up to 10 tags.")
 KIND = validate.OneOf(KINDS, error="Choose one of: " + ", ".join(KINDS) + ".")
@@ -41,12 +50,6 @@ class BridgeSchema(Schema):
     def _some_words(self, data, **kwargs):
         if not any((data.get(key) or "").strip() for key in ("takeaway", "helped", "hindered")):
             raise ValidationError("Write a few words in at least one of the three.", "_schema")
-
-
-def not_blank(value: str) -> None:
-    """Ask for words, not only spaces."""
-    if not value.strip():
-        raise ValidationError("Write a few words here.")
 
 
 def unique(values: list) -> None:
@@ -236,7 +239,7 @@ class EntryCreateSchema(EntryFieldsSchema):
             return
         if "feedback" not in original:
             if "body" not in original:
-                raise ValidationError("Missing data for required field.", "body")
+                raise ValidationError("Write a few words here.", "body")
             return
         if "body" in original:
             raise ValidationError("Send the body or the feedback parts, not both.", "body")
@@ -275,7 +278,7 @@ def _bridge_rules(original: dict) -> None:
     else:
         for name in ("session_id", "details"):
             if name not in original:
-                problems[name] = ["Missing data for required field."]
+                problems[name] = ["Please fill this in."]
         for name in ("feedback", "body"):
             if name in original:
                 problems[name] = ["A bridge is written from its details."]

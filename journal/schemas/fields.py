@@ -5,6 +5,12 @@ from marshmallow import ValidationError, fields, validate
 from journal.models.users import time_zones
 
 UNSTORABLE = "Contains characters that can't be stored (a broken character or a null byte)."
+# A person meets this one on any form field left out: plain words, not "Missing data for
+# required field." (fields with something better to say set their own).
+fields.Field.default_error_messages["required"] = "Please fill this in."
+# What to say to an empty box, in plain words (its only other limit is out of a person's reach).
+ENTER_PASSWORD = validate.Length(min=1, max=1024, error="Enter your password.")
+ENTER_EMAIL = validate.Length(min=1, max=254, error="Enter your email address.")
 
 
 class Text(fields.String):

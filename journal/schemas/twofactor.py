@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from journal.schemas.fields import Text
+from journal.schemas.fields import ENTER_PASSWORD, Text
 
 SIX_DIGITS = validate.Regexp(r"^[0-9]{6}$", error="Enter the 6 digits from your authenticator app.")
 
@@ -26,7 +26,7 @@ class TwoFactorCodeSchema(Schema):
 class TwoFactorOffSchema(Schema):
     """Input for turning two-step sign-in off: the password and a code."""
 
-    password = Text(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+    password = Text(required=True, load_only=True, validate=ENTER_PASSWORD)
     code = TotpCode(required=True, load_only=True)
 
 

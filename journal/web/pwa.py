@@ -19,6 +19,7 @@ SHELL_STATIC = [
     "js/seal.js",
     "js/device.js",
     "js/page.js",
+    "js/limits.js",
     "js/drafts.js",
     "js/copy.js",
     "js/outbox.js",

@@ -398,7 +398,7 @@ TEXT = st.characters(exclude_categories=("Cs",))
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    body=st.text(TEXT, min_size=1, max_size=300),
+    body=st.text(TEXT, min_size=1, max_size=300).filter(str.strip),  # words, not only spaces
     title=st.text(TEXT, max_size=200),
     tags=st.lists(st.text(TEXT, min_size=1, max_size=32), max_size=10),
 )

@@ -47,7 +47,8 @@ def me(api_as):
 
 def test_invite_is_a_readable_code_with_a_join_link_for_14_days(therapist):
     made = invite(therapist)
-    assert set(made) == {"id", "code", "join_url", "expires_at"}
+    assert set(made) == {"id", "code", "join_url", "expires_at", "note"}
+    assert made["note"] is None
     assert CODE.match(made["code"]) and len(made["code"].replace("-", "")) == 12
     assert made["join_url"] == f"http://localhost/join/{made['code']}"
     expires = datetime.fromisoformat(made["expires_at"])
@@ -62,7 +63,7 @@ def test_open_invites_are_listed_without_codes(therapist, me):
     listed = therapist.get(f"{API}/invites").get_json()
     assert listed["next_cursor"] is None
     assert [i["id"] for i in listed["items"]] == [kept["id"]]
-    assert set(listed["items"][0]) == {"id", "created_at", "expires_at"}
+    assert set(listed["items"][0]) == {"id", "created_at", "expires_at", "note"}
     assert kept["code"] not in str(listed)
 
 

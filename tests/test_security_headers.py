@@ -86,7 +86,9 @@ API_GETS = [
 ]
 # The PWA files are checked in tests/test_pwa.py (they may be cached: no journal text).
 NOT_PAGES = {"/healthz", "/static/<path:filename>", "/offline", "/sw.js", "/manifest.webmanifest"}
-NOT_PAGES |= {"/feedback/preview"}  # by address it only redirects: tests/test_web_feedback.py
+NOT_PAGES |= {"/feedback/preview"}
+# Shown once right after making an invite (tests/test_web_therapist.py); by address, a redirect.
+NOT_PAGES |= {"/therapist/invites/new"}  # by address it only redirects: tests/test_web_feedback.py
 
 
 def make_visitor(app, api_as, make_entry, role):

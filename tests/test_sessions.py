@@ -277,11 +277,11 @@ def test_devices_signed_out_is_401(api, method):
 
 def test_account_page_lists_devices(app, api_as):
     api = api_as("client")
-    second_device(app, api.user, agent="Pocket Phone Browser")
+    second_device(app, api.user, agent="Mozilla/5.0 (Windows NT 10.0; rv:128.0) Firefox/128.0")
     page = api.client.get("/account")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "Pocket Phone Browser" in text
+    assert "Firefox on Windows" in text and "Mozilla" not in text
     assert text.count("· this device") == 1
     assert text.count(">Sign out this device</button>") == 2
 

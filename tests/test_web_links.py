@@ -182,11 +182,18 @@ def test_already_linked_preview_says_so_and_redeem_is_422(app, me, dr_lee):
 
 def test_signed_out_visitors_are_sent_to_sign_in_and_back(app, api, dr_lee):
     code = invite_code(app, dr_lee)
-    for path in (f"/join/{code}", "/join", "/links"):
+    for path in ("/join", "/links"):
         response = api.client.get(path)
         assert response.status_code == 302
         assert response.headers["Location"] == f"/login?next={path}"
     assert api.form(f"/join/{code}").status_code == 302
+    # The invite link itself welcomes them, naming the therapist, with both ways back here.
+    welcome = api.client.get(f"/join/{code}")
+    text = text_of(welcome)
+    assert welcome.status_code == 200 and "Dr Lee invited you to Alliance Journal" in text
+    back = f"next=/join/{code}"
+    assert f"/register?{back}" in text and f"/login?{back}" in text
+    assert text.index("Create an account") < text.index("I already have an account")
 
 
 def test_therapists_get_403(app, api_as, dr_lee):

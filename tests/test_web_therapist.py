@@ -45,10 +45,10 @@ def test_home_without_shares_or_sessions_says_so(pair):
 
 def test_inviting_shows_the_code_once_with_its_join_link(app, api_as):
     therapist = api_as("therapist")
-    response = therapist.form("/therapist/invites")
-    text = text_of(response)
-    assert response.status_code == 201
-    code = re.search(r'<p class="invite-code">([^<]+)</p>', text)[1]
+    response = therapist.form("/therapist/invites", {"invite_note": "for J."})
+    assert response.status_code == 302 and response.location == "/therapist/invites/new"
+    text = text_of(therapist.client.get(response.location))
+    code = re.search(r'<p class="invite-code"[^>]*>([^<]+)</p>', text)[1]
     assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", code)
     assert f'href="http://localhost/join/{code}"' in text
     assert "Read it aloud" in text and "send the link" in text
@@ -56,11 +56,20 @@ def test_inviting_shows_the_code_once_with_its_join_link(app, api_as):
         assert links.find_invite(code).therapist_id == therapist.user.id
     home = text_of(therapist.client.get("/therapist"))
     assert "Open invites" in home and code not in home and "Cancel</button>" in home
+    assert "<strong>for J.</strong>" in home
+    again = therapist.client.get("/therapist/invites/new")  # a refresh: no second invite
+    assert again.status_code == 302 and again.location == "/therapist#invite-heading"
+    with app.app_context():
+        assert len(links.open_invites(_user(therapist.user))) == 1
+    assert "shows only once" in text_of(therapist.client.get("/therapist"))
+    long = therapist.form("/therapist/invites", {"invite_note": "x" * 41})
+    assert long.status_code == 422 and "40 characters or fewer" in text_of(long)
 
 
 def test_cancelling_an_invite_stops_its_code(app, api_as):
     therapist = api_as("therapist")
-    code = re.search(r'invite-code">([^<]+)<', text_of(therapist.form("/therapist/invites")))[1]
+    made = therapist.form("/therapist/invites", follow_redirects=True)
+    code = re.search(r'invite-code"[^>]*>([^<]+)<', text_of(made))[1]
     with app.app_context():
         invite_id = db.session.scalar(select(Invite.id))
     response = therapist.form(f"/therapist/invites/{invite_id}/cancel")

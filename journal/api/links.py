@@ -17,6 +17,7 @@ from journal.schemas.sharing import (
     LinkListArgsSchema,
     LinkPageSchema,
     LinkSchema,
+    NewInviteSchema,
     RedeemSchema,
 )
 from journal.services import accounts, links
@@ -29,18 +30,19 @@ INVALID = (422, "invalid_invite: unknown, used, cancelled or expired code")
 @bp.post("/invites")
 @role_required(THERAPIST)
 @documented(
-    "Make an invite code (shown this once; single use, 14 days)",
+    "Make an invite code (shown this once; single use, 14 days); the body is optional: a note "
+    "of whom it is for, which only the therapist sees",
+    body=NewInviteSchema,
     ok=(201, InviteCreatedSchema),
-    errors=[403],
+    errors=[403, 422],
     tag="links",
 )
 def create_invite():
     """Make an invite code and its join link."""
-    invite, code = links.create_invite(current_user)
+    invite, code = links.create_invite(current_user, load_json(NewInviteSchema())["note"])
     join_url = f"{request.url_root}join/{code}"
-    return InviteCreatedSchema().dump(
-        {"id": invite.id, "code": code, "join_url": join_url, "expires_at": invite.expires_at}
-    ), 201
+    made = {"id": invite.id, "code": code, "join_url": join_url, "expires_at": invite.expires_at}
+    return InviteCreatedSchema().dump(made | {"note": invite.note}), 201
 
 
 @bp.get("/invites")

@@ -7,9 +7,15 @@ from journal.api.io import dump_page, load_args, load_json
 from journal.api.spec import documented
 from journal.auth import role_required
 from journal.errors import AppError
-from journal.schemas.common import ListArgsSchema
 from journal.schemas.entries import ShareStatusSchema
-from journal.schemas.sharing import AccessEventSchema, AccessPageSchema, ShareSchema
+from journal.schemas.sharing import (
+    AccessEventSchema,
+    AccessLogArgsSchema,
+    AccessPageSchema,
+    GroupedAccessPageSchema,
+    GroupedAccessSchema,
+    ShareSchema,
+)
 from journal.services import accesslog, sharing
 
 CLIENT = "client"
@@ -51,13 +57,16 @@ def withdraw_share(entry_id: str, therapist_id: str):
 @bp.get("/access-log")
 @role_required(CLIENT)
 @documented(
-    "Every read of my entries by someone else, newest first",
-    query=ListArgsSchema,
-    ok=(200, AccessPageSchema),
+    "Every read of my entries by someone else, newest first; with grouped=true, one item per "
+    "reader, thing read and day (a count, the first and last time), a page ending with a whole day",
+    query=AccessLogArgsSchema,
+    ok=(200, {"anyOf": [AccessPageSchema, GroupedAccessPageSchema]}),
     errors=[403, 422],
     tag="sharing",
 )
 def access_log():
-    """List the reads of the client's entries and packets by others."""
-    args = load_args(ListArgsSchema())
+    """List the reads of the client's entries and packets by others, one by one or grouped."""
+    args = load_args(AccessLogArgsSchema())
+    if args.pop("grouped"):
+        return dump_page(GroupedAccessSchema(), accesslog.grouped_reads_of(current_user, **args))
     return dump_page(AccessEventSchema(), accesslog.reads_of(current_user, **args))

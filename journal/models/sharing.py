@@ -28,6 +28,8 @@ class Invite(db.Model):
     used_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # A therapist who shows a code once may want it gone: cancelled codes never work.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The therapist's own reminder of whom it is for ("for J."): never shown to the client.
+    note: Mapped[str | None] = mapped_column(String(40))
 
     therapist: Mapped[User] = relationship(foreign_keys=[therapist_id])
 

@@ -12,7 +12,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from journal.schemas.common import page_schema
+from journal.schemas.common import ListArgsSchema, page_schema
 from journal.schemas.fields import Note, Text, UTCDateTimeField
 
 NAIVE = "Include a time zone, e.g. 2026-11-26T16:00:00Z"
@@ -66,6 +66,24 @@ class InvitationNoteFormSchema(InvitationNoteSchema):
         unknown = EXCLUDE
 
 
+INVITE_NOTE = validate.Length(max=40, error="Keep the note to 40 characters or fewer.")
+
+
+class NewInviteSchema(Schema):
+    """A new invite's optional note, for the therapist alone ("for J.")."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    note = Text(load_default=None, allow_none=True, allow_nul=False, validate=INVITE_NOTE)
+
+
+class NewInviteFormSchema(NewInviteSchema):
+    """The same note on the therapist's home page, where "note" names the feedback note."""
+
+    note = Text(load_default=None, allow_nul=False, validate=INVITE_NOTE, data_key="invite_note")
+
+
 class InviteCreatedSchema(Schema):
     """A new invite: the only time its code is shown."""
 
@@ -73,6 +91,7 @@ class InviteCreatedSchema(Schema):
     code = fields.String(dump_only=True)
     join_url = fields.String(dump_only=True)
     expires_at = UTCDateTimeField(dump_only=True)
+    note = fields.String(dump_only=True, allow_none=True)
 
 
 class InviteSchema(Schema):
@@ -81,6 +100,7 @@ class InviteSchema(Schema):
     id = fields.String(dump_only=True)
     created_at = UTCDateTimeField(dump_only=True)
     expires_at = UTCDateTimeField(dump_only=True)
+    note = fields.String(dump_only=True, allow_none=True)
 
 
 class InvitePreviewSchema(Schema):
@@ -159,3 +179,30 @@ class AccessEventSchema(Schema):
 InvitePageSchema = page_schema(InviteSchema, "InvitePage")
 LinkPageSchema = page_schema(LinkSchema, "LinkPage")
 AccessPageSchema = page_schema(AccessEventSchema, "AccessPage")
+
+
+class GroupedAccessSchema(Schema):
+    """One person's reads of one thing on one day (the client's day), with a count."""
+
+    day = fields.Date(dump_only=True, metadata={"description": "in the client's time zone"})
+    action = fields.String(dump_only=True)
+    actor = fields.Nested(ActorSchema, dump_only=True)
+    entry_id = fields.String(dump_only=True, allow_none=True)
+    count = fields.Integer(dump_only=True)
+    first_at = UTCDateTimeField(dump_only=True)
+    last_at = UTCDateTimeField(dump_only=True)
+
+    @pre_dump
+    def nest_actor(self, view, **kwargs):
+        """Group the reader's id, name and role under `actor`."""
+        actor = {"id": view.actor_id, "display_name": view.actor_name, "role": view.actor_role}
+        return {**vars(view), "actor": actor}
+
+
+GroupedAccessPageSchema = page_schema(GroupedAccessSchema, "GroupedAccessPage")
+
+
+class AccessLogArgsSchema(ListArgsSchema):
+    """The list's arguments, and whether to group the reads (one line per person, thing, day)."""
+
+    grouped = fields.Boolean(load_default=False)

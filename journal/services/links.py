@@ -33,13 +33,15 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-def create_invite(therapist: User) -> tuple[Invite, str]:
-    """Make a single-use invite; return it with its code (shown once, stored only hashed)."""
+def create_invite(therapist: User, note: str | None = None) -> tuple[Invite, str]:
+    """Make a single-use invite, with the therapist's own note of whom it is for; return it with
+    its code (shown once, stored only hashed)."""
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_CHARS))
     invite = Invite(
         code_hash=_hash(code),
         therapist_id=therapist.id,
         expires_at=utcnow() + timedelta(days=INVITE_DAYS),
+        note=note.strip() if note and note.strip() else None,
     )
     db.session.add(invite)
     audit.record("invite", actor_id=therapist.id, owner_id=therapist.id)
@@ -61,6 +63,11 @@ def open_invites(therapist: User) -> list[Invite]:
             .order_by(Invite.created_at.desc())
         )
     )
+
+
+def open_invite(therapist: User, invite_id: str) -> Invite | None:
+    """One of the therapist's invites that can still be used, or None."""
+    return next((made for made in open_invites(therapist) if made.id == invite_id), None)
 
 
 def cancel_invite(therapist: User, invite_id: str) -> None:

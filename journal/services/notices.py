@@ -4,6 +4,7 @@ They never hold journal words: only the event, when, and the next step. Each is 
 caller's transaction (the caller commits), except the sign-in notice, which commits on its own.
 """
 
+from journal.devicenames import device_name
 from journal.extensions import db
 from journal.models import User, utcnow
 from journal.services import mail
@@ -19,46 +20,12 @@ def _when() -> str:
     return utcnow().strftime("%-d %b %Y, %H:%M UTC")
 
 
-def _device(user_agent: str) -> str:
-    """A plain name for a browser, from its User-Agent (no more detail than a person needs)."""
-    agent = user_agent or ""
-    browser = next(
-        (
-            name
-            for key, name in (
-                ("Edg/", "Edge"),
-                ("Firefox/", "Firefox"),
-                ("Chrome/", "Chrome"),
-                ("Safari/", "Safari"),
-            )
-            if key in agent
-        ),
-        "a browser",
-    )
-    system = next(
-        (
-            name
-            for key, name in (
-                ("Android", "Android"),
-                ("iPhone", "iPhone"),
-                ("iPad", "iPad"),
-                ("Windows", "Windows"),
-                ("Mac OS", "a Mac"),
-                ("Linux", "Linux"),
-            )
-            if key in agent
-        ),
-        "",
-    )
-    return f"{browser} on {system}" if system else browser
-
-
 def new_device(user: User, user_agent: str) -> None:
     """A sign-in from a browser this account had not used before (commits)."""
     mail.queue(
         user.email,
         "New sign-in to your Alliance Journal account",
-        f"Your account was just signed in to from {_device(user_agent)}, which it hadn't been "
+        f"Your account was just signed in to from {device_name(user_agent)}, which it hadn't been "
         f"used on before ({_when()}).\n\nIf this was you, there is nothing to do.\n\n" + IF_NOT_YOU,
     )
     db.session.commit()

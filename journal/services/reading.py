@@ -135,6 +135,7 @@ def read(therapist: User, client_id: str, entry_id: str) -> SharedEntryView:
     share, entry, _ = readable_share(therapist, link, entry_id)
     if share.read_at is None:
         share.read_at = utcnow()
-    audit.record("read_entry", actor_id=therapist.id, owner_id=link.client_id, entry_id=entry.id)
+    action = "read_passage" if share.passage_sealed else "read_entry"  # say what was seen
+    audit.record(action, actor_id=therapist.id, owner_id=link.client_id, entry_id=entry.id)
     db.session.commit()
     return _view(share, entry, db.session.get(User, link.client_id), with_body=True)

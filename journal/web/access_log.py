@@ -8,6 +8,7 @@ from journal.auth import role_required
 from journal.errors import AppError, flatten_messages
 from journal.schemas.common import ListArgsSchema
 from journal.services import accesslog
+from journal.web.dates import today
 
 bp = Blueprint("access_log", __name__)
 
@@ -20,22 +21,27 @@ def clients_only():
 
 @bp.get("/access-log")
 def index():
-    """List every read of the client's entries and packets by someone else."""
+    """List the reads of the client's words by someone else: one line per person, thing and day
+    (?view=every: each read on its own line)."""
+    grouped = request.args.get("view") != "every"
+    listing = accesslog.grouped_reads_of if grouped else accesslog.reads_of
     try:
         args = ListArgsSchema().load(request.args.to_dict())
-        page = accesslog.reads_of(current_user, **args)
+        page = listing(current_user, **args)
     except ValidationError as error:
-        return _page(None, flatten_messages(error.messages), 422)
+        return _page(None, grouped, flatten_messages(error.messages), 422)
     except AppError as error:  # a damaged cursor
-        return _page(None, error.fields or {}, error.status)
-    return _page(page, {})
+        return _page(None, grouped, error.fields or {}, error.status)
+    return _page(page, grouped, {})
 
 
-def _page(page, errors, status=200):
+def _page(page, grouped, errors, status=200):
     entry_ids = [item.entry_id for item in page.items if item.entry_id] if page else []
     return render_template(
         "access_log/index.html",
         page=page,
+        grouped=grouped,
+        today=today(),
         titles=accesslog.entry_titles(current_user, entry_ids),
         errors=errors,
         args=request.args,

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, has_request_context
 from flask_login import current_user
 
+from journal.devicenames import device_name
 from journal.models import utcnow
 from journal.models.users import DEFAULT_TIME_ZONE, time_zones
 
@@ -56,4 +57,5 @@ def zone_choices() -> list[tuple[str, str]]:
 def register_dates(app: Flask) -> None:
     """Give templates the `localtime` filter and the user's zone name."""
     app.add_template_filter(localtime)
+    app.add_template_filter(device_name)
     app.jinja_env.globals.update(zone_name=zone_name, zone_choices=zone_choices)

@@ -30,10 +30,18 @@ class JoinFormSchema(Schema):
     )
 
 
-@bp.before_request
 @role_required("client")
+def _clients_gate():
+    """Let clients through (signed-out visitors to sign in, others 403)."""
+
+
+@bp.before_request
 def clients_only():
-    """Joining and listing therapists is for clients."""
+    """Joining and listing therapists is for clients; an invite link opened by someone signed
+    out is welcomed first, with the way to an account."""
+    if request.endpoint == "links.preview" and not current_user.is_authenticated:
+        return None
+    return _clients_gate()
 
 
 def _join_page(errors: dict, code: str, status: int = 422):
@@ -63,11 +71,15 @@ def join():
 @bp.get("/join/<code>")
 @INVITE_CODE_TRIES
 def preview(code: str):
-    """Show whose invite this is and what linking does and doesn't mean."""
+    """Show whose invite this is and what linking does and doesn't mean; signed out, a welcome
+    that names the therapist, with the ways in that come straight back here."""
     try:
         invite = links.find_invite(code)
     except AppError as error:
         return _join_page(form_errors(error), code)
+    if not current_user.is_authenticated:
+        back = url_for("links.preview", code=links.format_code(links.normalise_code(code)))
+        return render_template("links/welcome.html", therapist=invite.therapist, back=back)
     linked = links.active_link(current_user.id, invite.therapist_id) is not None
     return render_template(
         "links/preview.html",

@@ -1,6 +1,15 @@
 """Pages: the therapist's clients, invites, what each client shared, and session digests."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import session as cookie_session
 from flask_login import current_user
 from marshmallow import EXCLUDE, Schema, ValidationError
 
@@ -9,7 +18,7 @@ from journal.charts import trend_svg
 from journal.errors import AppError, flatten_messages, not_found
 from journal.models import utcnow
 from journal.schemas.common import ListArgsSchema
-from journal.schemas.sharing import InvitationNoteFormSchema
+from journal.schemas.sharing import InvitationNoteFormSchema, NewInviteFormSchema
 from journal.services import (
     accounts,
     answers,
@@ -73,11 +82,30 @@ def _home(errors=None, status=200):
     ), status
 
 
+NEW_INVITE = "new_invite"  # the code just made, kept in the session until its page shows it
+
+
 @bp.post("/invites")
 def invite():
-    """Make a new invite code and show it once, with its join link."""
-    made, code = links.create_invite(current_user)
-    return render_template("therapist/invite.html", invite=made, code=code), 201
+    """Make a new invite code (with a note of whom it is for), then show it on its own page:
+    a refresh of that page makes no second invite."""
+    data, errors = read_form(NewInviteFormSchema)
+    if errors:
+        return _home(errors, 422)
+    made, code = links.create_invite(current_user, data["note"])
+    cookie_session[NEW_INVITE] = {"id": made.id, "code": code}
+    return redirect(url_for("therapist.new_invite"))
+
+
+@bp.get("/invites/new")
+def new_invite():
+    """Show the invite just made, with its join link: once, since only its hash is kept."""
+    shown = cookie_session.pop(NEW_INVITE, None)
+    made = links.open_invite(current_user, shown["id"]) if isinstance(shown, dict) else None
+    if made is None:
+        flash("An invite code shows only once. Make a new one whenever you need it.")
+        return redirect(url_for("therapist.home", _anchor="invite-heading"))
+    return render_template("therapist/invite.html", invite=made, code=shown["code"])
 
 
 @bp.post("/invitation-note")

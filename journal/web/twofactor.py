@@ -25,6 +25,7 @@ def _page(errors=None, status=200):
         "twofactor/index.html",
         secret=secret,
         picture=picture,
+        otpauth=twofactor.otpauth_uri(current_user, secret) if secret else None,
         required=twofactor.is_required(current_user),
         codes_left=recovery_codes.left(current_user) if current_user.totp_enabled else 0,
         needs_password=not accounts.recently_authenticated(g.device),

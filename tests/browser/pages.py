@@ -102,4 +102,6 @@ COVERED_RULES = {
     "/login/code",
 }
 NOT_PAGES = {"/healthz", "/sw.js", "/manifest.webmanifest", "/static/<path:filename>"}
-NOT_PAGES |= {"/feedback/preview"}  # opened by address, it only sends you to the composer
+NOT_PAGES |= {"/feedback/preview"}
+# Shown once, right after making an invite: walked in tests/browser/test_invite_journey.py.
+NOT_PAGES |= {"/therapist/invites/new"}  # opened by address, it only sends you to the composer

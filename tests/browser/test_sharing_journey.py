@@ -173,7 +173,9 @@ def test_invite_join_share_prepare_read_and_withdraw(page, context, second_page)
     assert re.search(r"Shared with Dr Lee · read \d+ \w+ \d{4}", text(client, ".share-list"))
     client.goto("/access-log")
     rows = client.locator(".access-list li").all_text_contents()
-    assert any("Dr Lee" in row and "read After Tuesday" in row for row in rows)
+    assert any(
+        "Dr Lee" in row and "read the passage you shared from After Tuesday" in row for row in rows
+    )
     snap(client, "sharing-access-log")
 
     # The client withdraws the other entry; the therapist can no longer open it.

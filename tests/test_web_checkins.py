@@ -48,10 +48,8 @@ def chart_and_table(text):
     )
     heights = [round(40 * (1 - (float(cy) - 14) / 136)) for cy, _ in dots]
     body = text.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in text else ""
-    rows = [
-        [int(n) for n in re.findall(r"<td(?: class=\"total\")?>(\d+)</td>", row)]
-        for row in body.split("<tr>")[1:]
-    ]
+    cell = re.compile(r"<td(?: class=\"total\")?(?: data-label=\"[^\"]*\")?>(\d+)</td>")
+    rows = [[int(n) for n in cell.findall(row)] for row in body.split("<tr>")[1:]]
     return [int(t) for _, t in dots], heights, rows
 
 
@@ -82,8 +80,8 @@ def test_many_check_ins_chart_and_table_agree_oldest_first(app, pair):
     assert all(sum(row[:4]) == row[4] for row in rows)
     assert text.count('<polyline class="chart-line"') == 1
     assert "chart-threshold" not in text  # no line to fall below on the client's own page
-    assert text.count('<td class="sharing-cell">Dr Lee') == 6
-    assert text.count('<td class="sharing-cell">Only you') == 1
+    assert text.count('<td class="sharing-cell" data-label="Shared with">Dr Lee') == 6
+    assert text.count('<td class="sharing-cell" data-label="Shared with">Only you') == 1
 
 
 def test_each_therapist_has_a_trend_of_its_own(app, pair, make_user):

@@ -40,7 +40,7 @@ def test_a_private_entry_says_so_and_offers_to_share(pair, entry):
     assert "Share with Dr Lee" in text and "Share</button>" in text
     assert f'name="therapist_id" value="{pair.therapist.user.id}"' in text
     assert '<label for="passage">Passage</label>' in text
-    assert "Keep it shared" in text and "Until the end of my next session" in text
+    assert "Keep it shared" in text and "put the session on the calendar" in text  # none yet
     assert 'type="datetime-local"' in text and "/static/js/passage.js" in text
 
 

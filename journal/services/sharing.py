@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from journal.errors import AppError, not_found, validation_error
 from journal.extensions import db
 from journal.models import Answer, Entry, Link, Share, User, utcnow
 from journal.services import answers, appointments, audit
-from journal.services.access import live_shares_of_entries
+from journal.services.access import live_shares_of_entries, share_is_live
 from journal.services.keys import cipher_for_user
 from journal.services.links import active_link
 
@@ -152,3 +152,24 @@ def share_status(client: User, entry_id: str, therapist_id: str) -> ShareStatus:
         if status.therapist_id == therapist_id:
             return status
     raise AppError(404, "not_found", "That share has ended.")
+
+
+def shared_now(client: User) -> list[str]:
+    """The ids of the client's entries shared with a linked therapist right now, the most
+    recently shared first (for "What I've shared")."""
+    newest = func.max(Share.shared_at)
+    return list(
+        db.session.scalars(
+            select(Share.entry_id)
+            .join(Link, Share.link_id == Link.id)
+            .join(Entry, Entry.id == Share.entry_id)
+            .where(
+                Entry.author_id == client.id,
+                Entry.deleted_at.is_(None),
+                Link.status == "active",
+                *share_is_live(),
+            )
+            .group_by(Share.entry_id)
+            .order_by(newest.desc(), Share.entry_id)
+        )
+    )

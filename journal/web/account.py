@@ -5,8 +5,10 @@ import json
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from journal import zones
 from journal.auth import forget_session_here, sign_out
 from journal.errors import AppError
+from journal.models import utcnow
 from journal.ratelimits import ADDRESS_MAIL_PER_ACCOUNT
 from journal.schemas.auth import (
     ChangePasswordSchema,
@@ -85,14 +87,23 @@ def email_confirmation():
     return redirect(url_for("account.index"))
 
 
-@bp.post("/time-zone")
+@bp.route("/time-zone", methods=["GET", "POST"])
 def time_zone():
-    """Change the time zone that dates and times are shown and typed in."""
+    """Find a time zone by city, country or clock (GET ?q=), and change to it (POST)."""
+    if request.method == "GET":
+        words = request.args.get("q", "")[:100]
+        return render_template(
+            "account/time_zone.html",
+            words=words,
+            found=zones.search(words),
+            now=utcnow(),
+            errors={},
+        )
     data, errors = read_form(TimeZoneSchema)
     if errors:
         return _page(errors, 422)
     accounts.update_profile(current_user, time_zone=data["time_zone"])
-    flash(f"Times now show in {data['time_zone']} time.")
+    flash(f"Times now show in {zones.zone(data['time_zone']).city} time.")
     return redirect(url_for("account.index"))
 
 

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from journal.devicenames import device_name
 from journal.models import utcnow
-from journal.models.users import DEFAULT_TIME_ZONE, time_zones
+from journal.models.users import DEFAULT_TIME_ZONE
+from journal.zones import zone
 
 
 def zone_name() -> str:
@@ -49,13 +50,18 @@ def from_local(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def zone_choices() -> list[tuple[str, str]]:
-    """Every time zone as (value, label) for a select, sorted by name."""
-    return [(name, name.replace("_", " ")) for name in sorted(time_zones())]
+def zone_city() -> str:
+    """The city the user's clock is named for ("Berlin"), to say "Berlin time"."""
+    return zone(zone_name()).city
+
+
+def zone_offset() -> str:
+    """The user's clock's distance from UTC now ("UTC+01:00")."""
+    return zone(zone_name()).offset(utcnow())
 
 
 def register_dates(app: Flask) -> None:
     """Give templates the `localtime` filter and the user's zone name."""
     app.add_template_filter(localtime)
     app.add_template_filter(device_name)
-    app.jinja_env.globals.update(zone_name=zone_name, zone_choices=zone_choices)
+    app.jinja_env.globals.update(zone_name=zone_name, zone_city=zone_city, zone_offset=zone_offset)

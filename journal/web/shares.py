@@ -1,6 +1,6 @@
 """Pages: share an entry (whole or a passage, maybe until a time) from its page; withdraw it."""
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import (
     EXCLUDE,
@@ -16,7 +16,7 @@ from journal import prompts
 from journal.auth import role_required
 from journal.errors import AppError
 from journal.schemas.fields import Text
-from journal.services import entries, links, sharing
+from journal.services import appointments, entries, links, sharing
 from journal.web.forms import form_errors, read_form, rerender, therapist_choice
 from journal.web.prepare import WhenField
 
@@ -61,6 +61,16 @@ def share_targets(entry) -> list:
     ]
 
 
+def session_ahead(therapists: list) -> dict:
+    """For each of these therapists, the link and its next session (None when none is on the
+    calendar): "until my next session ends" is offered only where there is one."""
+    ahead = {}
+    for link in links.links_of(current_user):
+        if any(t.id == link.therapist_id for t in therapists):
+            ahead[link.therapist_id] = (link, appointments.next_session(link))
+    return ahead
+
+
 def has_links() -> bool:
     """Whether the client is linked with any therapist."""
     return bool(links.links_of(current_user))
@@ -68,7 +78,9 @@ def has_links() -> bool:
 
 @bp.record_once
 def _template_helpers(state):
-    state.app.jinja_env.globals.update(share_targets=share_targets, has_links=has_links)
+    state.app.jinja_env.globals.update(
+        share_targets=share_targets, has_links=has_links, session_ahead=session_ahead
+    )
 
 
 @bp.before_request
@@ -124,4 +136,13 @@ def withdraw(entry_id: str, therapist_id: str):
     names = {status.therapist_id: status.therapist_name for status in view.shares}
     sharing.withdraw(current_user, entry_id, therapist_id)
     flash(f"{names.get(therapist_id, 'They')} can no longer read this entry.")
+    if request.args.get("from") == "shared":  # withdrawn from "What I've shared": back there
+        return redirect(url_for("shares.shared"))
     return redirect(url_for("journal.show", entry_id=entry_id, _anchor="sharing"))
+
+
+@bp.get("/shared")
+def shared():
+    """What I've shared: every entry a therapist can read right now, each share withdrawable
+    with one tap."""
+    return render_template("shares/shared.html", entries=entries.shared_now(current_user))

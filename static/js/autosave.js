@@ -16,6 +16,8 @@ let version = null;
 let keepTimer = null;
 let sendTimer = null;
 let dirty = false;
+let savePressed = false; // Save was pressed on this page
+let savedOffline = false; // ...while offline: move on to the entry once it is sent
 let ready = Promise.resolve(false);
 
 const field = (name) => form.elements.namedItem(name);
@@ -120,12 +122,35 @@ async function showChoice(draft) {
   status.after(box);
 }
 
+// After Save while offline: say so plainly, and offer the way back to the journal, where the
+// entry waits under "Kept on this device"; the page moves on by itself once it is sent.
+function showOfflineSaved() {
+  savedOffline = true;
+  if (form.querySelector("[data-offline-saved]")) return;
+  const box = Object.assign(document.createElement("div"), { className: "notice offline-saved" });
+  box.dataset.offlineSaved = "";
+  box.setAttribute("role", "status");
+  const words = Object.assign(document.createElement("p"), {
+    textContent:
+      "You're offline, so your entry is saved on this device for now. Nothing is lost: it is sent by itself when the connection comes back, and this page then moves on to it.",
+  });
+  const back = Object.assign(document.createElement("a"), {
+    className: "button button-quiet",
+    href: "/journal",
+    textContent: "Back to your journal",
+  });
+  box.append(words, back);
+  status.after(box);
+}
+
 async function onSync(event) {
   const detail = event.detail;
   if (detail.id && detail.id !== id) return;
   if (detail.type === "synced") {
     becomeEdit(detail.version);
     if (!detail.pending) say("saved", "Saved");
+    // Saved while offline, still here when it went: on to the entry, as a save online would.
+    if (savedOffline && !detail.pending) window.location.assign(`/journal/${id}`);
   } else if (["conflict", "orphan", "invalid"].includes(detail.type)) {
     say("error", detail.type === "conflict" ? "Not sent yet: please choose below." : detail.problem || "Not sent yet.");
     const draft = await drafts.get(id);
@@ -134,6 +159,7 @@ async function onSync(event) {
     say("error", "Saved on this device. Sign in again and it will be sent.");
   } else if (detail.type === "offline") {
     say("local", "Saved on this device. It will be sent when you're back online.");
+    if (savePressed) showOfflineSaved();
   }
 }
 
@@ -165,10 +191,12 @@ async function start() {
       say("error", "Write something first, then save.");
       return;
     }
+    savePressed = true;
     await keep();
     clearTimeout(sendTimer);
     await flush();
     if (!(await drafts.get(id))) window.location.assign(`/journal/${id}`);
+    else if (!navigator.onLine) showOfflineSaved();
   });
   // Leaving the page: make sure the latest words are on this device.
   document.addEventListener("visibilitychange", () => {

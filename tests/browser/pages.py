@@ -14,6 +14,7 @@ CLIENT = [
     "/journal/goals",
     "/journal/goals/{goal}",
     "/journal/tasks",
+    "/journal/shared",
     "/journal/new?task={task}",
     "/journal/after/{past}",
     "/journal/new?kind=question",
@@ -31,6 +32,7 @@ CLIENT = [
     "/prepare/{past}",
     "/access-log",
     "/account",
+    "/account/time-zone?q=berlin",
     "/account/export",
     "/account/delete",
     "/account/two-factor",
@@ -75,6 +77,7 @@ COVERED_RULES = {
     "/journal/goals",
     "/journal/goals/<goal_id>",
     "/journal/tasks",
+    "/journal/shared",
     "/journal/after/<session_id>",
     "/feedback/new",
     "/checkins",
@@ -99,6 +102,7 @@ COVERED_RULES = {
     "/prepare/<session_id>",
     "/access-log",
     "/account/two-factor",
+    "/account/time-zone",
     "/login/code",
 }
 NOT_PAGES = {"/healthz", "/sw.js", "/manifest.webmanifest", "/static/<path:filename>"}

@@ -22,6 +22,6 @@ def test_register_uses_the_browsers_zone(browser, live_server, browser_zone, scr
     register(page)
     page.wait_for_url("**/journal")
     page.goto("/account")
-    assert page.input_value("#time_zone") == account_zone
+    assert page.get_attribute("form[data-device-zone]", "data-device-zone") == account_zone
     assert errors == []
     context.close()

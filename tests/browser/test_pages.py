@@ -1,5 +1,6 @@
-"""Every page at phone width: accessible (axe), no console errors, CSP in force, no sideways
-scrolling at 320 px, touch targets of 24 px or more, and a screenshot to look at."""
+"""Every page at phone width: accessible (axe, light and dark), no console errors, CSP in force,
+no sideways scrolling at 320 px, touch targets of 24 px or more, and screenshots to look at: at
+360 px light and dark, and at 1280 px."""
 
 import contextlib
 import re
@@ -93,8 +94,19 @@ def check_page(page, path, name, errors):
     assert _axe(page) == [], path
     assert page.evaluate(SMALL_TARGETS) == [], path
     shoot(page, name)
+    # The same page in the dark, where contrast is its own question.
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_timeout(300)  # let colour transitions finish before contrast is measured
+    assert _axe(page) == [], f"{path} (dark)"
+    shoot(page, f"{name}-dark")
+    page.emulate_media(color_scheme="light")
+    page.wait_for_timeout(300)
     page.set_viewport_size({"width": 320, "height": 700})
     assert page.evaluate("document.documentElement.scrollWidth <= 320"), f"{path} scrolls sideways"
+    # And on a wide screen, for people who write at a desk.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= 1280"), f"{path} is too wide"
+    shoot(page, f"{name}-wide")
     page.set_viewport_size({"width": 360, "height": 780})
 
 

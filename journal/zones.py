@@ -47,9 +47,12 @@ def _zone(name: str) -> Zone:
     city = get_timezone_location(name, locale=LOCALE, return_city=True)
     region = get_timezone_location(name, locale=LOCALE)  # "Germany (Berlin) Time"
     country = region.removesuffix(" Time").split(" (")[0]
-    if country.startswith("Unknown Region"):
+    if country.startswith("Unknown Region") or country == "world":
         country = ""
-    return Zone(name, city, country, get_timezone_name(name, width="long", locale=LOCALE))
+    clock = get_timezone_name(name, width="long", locale=LOCALE)
+    if name == "UTC":
+        clock = "Coordinated Universal Time"
+    return Zone(name, city, country, clock)
 
 
 @cache
@@ -86,6 +89,13 @@ def search(words: str, limit: int = 25) -> list[Zone]:
         city, country = _folded(z.city), _folded(z.country)
         if whole in (city, country):
             return 0
-        return 1 if city.startswith(terms[0]) else 2 if country.startswith(terms[0]) else 3
+        if city.startswith(terms[0]):
+            return 1
+        return 2 if country.startswith(terms[0]) or _folded(z.clock).startswith(whole) else 3
 
     return sorted(found, key=rank)[:limit]
+
+
+def count(words: str) -> int:
+    """How many zones match, for "the first 25 of 43"."""
+    return len(search(words, limit=len(all_zones())))

@@ -1,6 +1,10 @@
 """The first week's smaller fixes: an invite a newcomer can act on, two-step sign-in on the phone
 that holds the app, devices named plainly, one "couldn't find that"."""
 
+import re
+
+from flask.sessions import SecureCookieSessionInterface
+
 from tests.conftest import PASSWORD, Api
 from tests.helpers import assert_error
 from tests.test_devicenames import ANDROID
@@ -63,3 +67,39 @@ def test_devices_are_named_plainly(app, make_user):
 def test_one_couldnt_find_that(api_as):
     page = text_of(api_as("client").client.get("/journal/not-an-entry"))
     assert page.count("find that") == 1
+
+
+def test_next_never_leaves_the_site(app, make_user):
+    user = make_user("client")
+    for target in ("/\\evil.example", "/\\\\evil.example", "//evil.example", "/journal\n"):
+        browser = Api(app.test_client())
+        form = {"email": user.email, "password": PASSWORD}
+        answer = browser.form(f"/login?next={target}", form, environ_base=ip(640))
+        assert answer.status_code == 302 and answer.location == "/journal", target
+
+
+def test_the_invite_code_never_rides_in_the_cookie_in_clear(app, api_as):
+    therapist = api_as("therapist")
+    made = therapist.form("/therapist/invites")
+    carried = therapist.client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    session = SecureCookieSessionInterface().get_signing_serializer(app).loads(carried)
+    page = text_of(therapist.client.get(made.location))
+    code = re.search(r'id="invite-code">([^<]+)<', page)[1]
+    assert "sealed" in session["new_invite"]
+    assert code not in str(session) and code.replace("-", "") not in str(session)
+
+
+def test_a_closed_therapist_keeps_their_name_on_links_ended_before(app, make_user):
+    from journal.extensions import db
+    from journal.models import Link
+    from journal.services import accounts, links
+
+    with app.app_context():
+        lee = accounts.register("lee-old@example.test", PASSWORD, "Dr Lee", "therapist")
+        sam = accounts.register("sam-old@example.test", PASSWORD, "Sam", "client")
+        link = links.redeem(sam, links.create_invite(lee)[1])
+        links.end_link(sam, link.id)
+        db.session.get(Link, link.id).ended_name = None  # as if ended before names were kept
+        db.session.commit()
+        accounts.delete_account(lee, PASSWORD)
+        assert db.session.get(Link, link.id).therapist_name == "Dr Lee"

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from journal.errors import AppError, validation_error
 from journal.extensions import db
@@ -156,6 +156,12 @@ def _close_therapist(therapist: User) -> None:
     for link in ending:  # as if the therapist ended each link: access stops at once
         links.end(link, "closed")
         audit.record("unlink", actor_id=therapist.id, owner_id=link.client_id)
+    # Links ended before keep the name their clients knew, too, once the name is gone.
+    db.session.execute(
+        update(Link)
+        .where(Link.therapist_id == therapist.id, Link.ended_name.is_(None))
+        .values(ended_name=therapist.display_name)
+    )
     db.session.execute(delete(Invite).where(Invite.therapist_id == therapist.id))
     therapist.email = f"closed-{therapist.id}@closed.invalid"  # free to register again
     therapist.display_name = FORMER_THERAPIST

@@ -96,6 +96,7 @@ def time_zone():
             "account/time_zone.html",
             words=words,
             found=zones.search(words),
+            total=zones.count(words),
             now=utcnow(),
             errors={},
         )

@@ -38,6 +38,10 @@ class RegisterFormSchema(RegisterSchema):
 def _safe_next(default: str) -> str:
     """Follow ?next= only to a path on this site."""
     target = request.args.get("next", "")
+    # Browsers read a backslash as a slash, so "/" then a backslash then a host would leave the
+    # site: refuse backslashes and control characters outright.
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return default
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target

@@ -141,7 +141,8 @@ def index():
 
 def _index(errors: dict, status: int):
     links_made = links.links_of(current_user, active_only=False)
-    names = {k.therapist_id: k.therapist_name for k in links_made}
+    # Newest last, so the name on the latest link with a therapist is the one shown.
+    names = {k.therapist_id: k.therapist_name for k in reversed(links_made)}
     # Who a private check-in could still be shared with: therapists of links still going.
     can_share = {k.therapist_id for k in links_made if k.status == "active"}
     try:

@@ -1,5 +1,7 @@
 """Pages: the therapist's clients, invites, what each client shared, and session digests."""
 
+from base64 import b64decode, b64encode
+
 from flask import (
     Blueprint,
     current_app,
@@ -30,6 +32,7 @@ from journal.services import (
     packets,
     reading,
 )
+from journal.services.keys import keyring
 from journal.web.answers import entry_page
 from journal.web.checkins import rating, trend
 from journal.web.dates import user_zone
@@ -93,7 +96,9 @@ def invite():
     if errors:
         return _home(errors, 422)
     made, code = links.create_invite(current_user, data["note"])
-    cookie_session[NEW_INVITE] = {"id": made.id, "code": code}
+    # The session cookie is signed, not secret: the code rides in it sealed under the master key.
+    sealed = keyring().wrap(code.encode(), f"invite:{made.id}")
+    cookie_session[NEW_INVITE] = {"id": made.id, "sealed": b64encode(sealed).decode()}
     return redirect(url_for("therapist.new_invite"))
 
 
@@ -101,11 +106,13 @@ def invite():
 def new_invite():
     """Show the invite just made, with its join link: once, since only its hash is kept."""
     shown = cookie_session.pop(NEW_INVITE, None)
-    made = links.open_invite(current_user, shown["id"]) if isinstance(shown, dict) else None
+    made = links.open_invite(current_user, shown.get("id")) if isinstance(shown, dict) else None
     if made is None:
         flash("An invite code shows only once. Make a new one whenever you need it.")
         return redirect(url_for("therapist.home", _anchor="invite-heading"))
-    return render_template("therapist/invite.html", invite=made, code=shown["code"])
+    ring = keyring()
+    code = ring.unwrap(b64decode(shown["sealed"]), ring.current_version, f"invite:{made.id}")
+    return render_template("therapist/invite.html", invite=made, code=code.decode())
 
 
 @bp.post("/invitation-note")

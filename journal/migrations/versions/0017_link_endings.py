@@ -20,6 +20,12 @@ def upgrade():
         batch.add_column(sa.Column("ended_by", sa.String(length=10), nullable=True))
         batch.add_column(sa.Column("ending_told_at", sa.DateTime(), nullable=True))
         batch.add_column(sa.Column("ended_name", sa.String(length=80), nullable=True))
+    # Links that ended before: keep the name the client knew, before any account is closed.
+    op.execute(
+        "UPDATE links SET ended_name = "
+        "(SELECT display_name FROM users WHERE users.id = links.therapist_id) "
+        "WHERE status = 'ended'"
+    )
 
 
 def downgrade():

@@ -38,9 +38,10 @@ class AccessView:
     seq: int
 
 
-def reads_of(client: User, *, limit: int = 20, cursor: str | None = None) -> Page:
-    """Reads of the client's entries, packets and check-ins by others, newest first."""
-    rows = db.session.execute(
+def _reads(client: User, cursor: str | None):
+    """Reads of the client's words by anyone else, with the reader's name and role, newest
+    first, older than the cursor: one query for both views of the log."""
+    return (
         select(AuditEvent, User.display_name, User.role)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .where(
@@ -50,8 +51,12 @@ def reads_of(client: User, *, limit: int = 20, cursor: str | None = None) -> Pag
             after_cursor(AuditEvent.at, AuditEvent.seq, cursor, int),
         )
         .order_by(AuditEvent.at.desc(), AuditEvent.seq.desc())
-        .limit(limit + 1)
-    ).all()
+    )
+
+
+def reads_of(client: User, *, limit: int = 20, cursor: str | None = None) -> Page:
+    """Reads of the client's entries, packets and check-ins by others, newest first."""
+    rows = db.session.execute(_reads(client, cursor).limit(limit + 1)).all()
     items = [
         AccessView(
             e.at,
@@ -92,18 +97,7 @@ def grouped_reads_of(client: User, *, limit: int = 20, cursor: str | None = None
     zone = ZoneInfo(client.time_zone)
     groups: dict[tuple, GroupedAccessView] = {}
     day = None
-    query = (
-        select(AuditEvent, User.display_name, User.role)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(
-            AuditEvent.owner_id == client.id,
-            AuditEvent.actor_id != client.id,
-            AuditEvent.action.in_(READS),
-            after_cursor(AuditEvent.at, AuditEvent.seq, cursor, int),
-        )
-        .order_by(AuditEvent.at.desc(), AuditEvent.seq.desc())
-        .execution_options(yield_per=BATCH)
-    )
+    query = _reads(client, cursor).execution_options(yield_per=BATCH)
     for event, name, role in db.session.execute(query):
         local = event.at.astimezone(zone).date()
         if local != day:

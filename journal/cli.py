@@ -1,4 +1,4 @@
-"""Flask commands: init-db, create-user, seed-demo, backup, restore, and key upkeep."""
+"""Flask commands: init-db, create-user, seed-demo, backup, restore, key and index upkeep."""
 
 import secrets
 
@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from journal.errors import AppError, flatten_messages
 from journal.models import ROLES, utcnow
 from journal.schemas.auth import RegisterSchema
-from journal.services import accounts, audit, backup, entries, keys, mail, twofactor
+from journal.services import accounts, audit, backup, entries, keys, mail, search_index, twofactor
 
 DEMO_ENTRIES = [
     (
@@ -157,6 +157,14 @@ def send_mail():
     click.echo(f"{sent} sent, {kept} kept to try again later.")
 
 
+@click.command("rebuild-search-index")
+@click.option("--all", "every", is_flag=True, help="Rebuild every client's, not only missing ones.")
+@with_appcontext
+def rebuild_search_index(every):
+    """Build the sealed search index of accounts from before it (or, with --all, of everyone)."""
+    click.echo(f"Rebuilt the search index of {search_index.rebuild_all(every=every)} clients.")
+
+
 def commands():
     """Every command this app adds to `flask`."""
     return [
@@ -169,4 +177,5 @@ def commands():
         rotate_data_key,
         verify_audit,
         send_mail,
+        rebuild_search_index,
     ]

@@ -4,11 +4,11 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pyotp
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from journal.extensions import db
 from journal.models import DeviceSession, Entry, User
-from journal.services import twofactor
+from journal.services import search_index, twofactor
 
 
 def assert_error(response, status, code, fields=None, extra=()):
@@ -38,6 +38,12 @@ def age(app, ids_oldest_first, start=datetime(2024, 1, 1, tzinfo=UTC), step=time
         for n, entry_id in enumerate(ids_oldest_first):
             stamp = start + step * n
             db.session.execute(update(Entry).where(Entry.id == entry_id).values(created_at=stamp))
+        # Moved behind the app's back, so the sealed search index is rebuilt, as the command does.
+        authors = db.session.scalars(
+            select(Entry.author_id).where(Entry.id.in_(ids_oldest_first)).distinct()
+        )
+        for author_id in authors.all():
+            search_index.rebuild(db.session.get(User, author_id))
         db.session.commit()
 
 
@@ -62,3 +68,20 @@ def age_password(app, user, minutes=6) -> None:
         ):
             device.authenticated_at -= timedelta(minutes=minutes)
         db.session.commit()
+
+
+def statements_of(app, call):
+    """Run call() and catch the SQL it sends: (response, [(statement, parameters), ...])."""
+    caught = []
+
+    def keep(_conn, _cursor, statement, parameters, *_args):
+        caught.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        response = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    return response, caught

@@ -186,7 +186,12 @@ def test_ciphertext_moved_to_another_row_does_not_open(
         value = getattr(stolen, column)
         db.session.execute(update(Entry).where(Entry.id == target.id).values({column: value}))
         db.session.commit()
-    for path in (f"{API}/{target.id}", API, f"{API}?q=moved"):
+    # A search opens only the entries its sealed index names, and the index holds the target's
+    # own words: the moved ciphertext is never opened, so the target is never among the results.
+    found = me.get(f"{API}?q=moved").get_json()["items"]
+    assert target.id not in [item["id"] for item in found]
+    assert [item["id"] for item in found] == ([source.id] if same_owner else [])
+    for path in (f"{API}/{target.id}", API):
         response = me.get(path)
         assert response.status_code in (404, 500), response.get_data(as_text=True)
         error = response.get_json()["error"]

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import select
 
 from journal.api import bp as api_bp
 from journal.extensions import db
@@ -31,6 +31,7 @@ from journal.models import (
 from journal.services import audit, entries
 from journal.services.keys import cipher_for_user
 from journal.web import blueprints
+from tests.helpers import statements_of
 
 
 def _routes() -> set[str]:
@@ -55,18 +56,7 @@ def count_statements(app):
     """count(call) -> (response, number of SQL statements the call sent)."""
 
     def count(call):
-        statements = []
-
-        def listen(_conn, _cursor, statement, *_args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", listen)
-        try:
-            response = call()
-        finally:
-            event.remove(engine, "before_cursor_execute", listen)
+        response, statements = statements_of(app, call)
         return response, len(statements)
 
     return count
@@ -466,3 +456,45 @@ def _tasks(client: User, count: int) -> None:
 )
 def test_tasks_do_not_grow(app, count_statements, api_as, client_with, side, path):
     assert "Task 1" in _two_worlds(app, count_statements, api_as, client_with, _tasks, side, path)
+
+
+def _queries(app, call) -> int:
+    """Statements a call sends, leaving out BEGIN, COMMIT and ROLLBACK (SQLite's driver sends a
+    BEGIN of its own, PostgreSQL's doesn't: the budget is the same on both)."""
+    response, statements = statements_of(app, call)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    control = ("BEGIN", "COMMIT", "ROLLBACK")
+    return sum(1 for sql, _ in statements if sql.split(None, 1)[0].upper() not in control)
+
+
+@pytest.mark.parametrize(("kind", "budget"), [("feedback", 4), ("reflection", 3)])
+def test_reading_one_entry_costs_four_statements_at_most(app, api_as, client_with, kind, budget):
+    """The budget of a signed-in "get entry", the most frequent read: (1) the session record
+    with its user, in one query; (2) the entry; (3) its live shares with their therapists and
+    answers; (4) for feedback and questions only, the client's verdict on it. Nothing is
+    written while the session's last-seen time is fresh (it is touched every 30 s at most)."""
+    client = client_with(6)
+    me = api_as(client)
+    with app.app_context():
+        entry_id = db.session.scalar(
+            select(Entry.id).where(Entry.author_id == client.id, Entry.kind == kind).limit(1)
+        )
+    path = f"/api/v1/entries/{entry_id}"
+    me.get(path)
+    assert _queries(app, lambda: me.get(path)) == budget
+
+
+def test_a_search_costs_the_same_for_few_and_many_entries(app, api_as):
+    costs = []
+    for many in (2, 20):
+        me = api_as("client")
+        for n in range(many):
+            me.post("/api/v1/entries", json={"kind": "reflection", "body": f"common word {n}"})
+        for query in ("common", "absent"):
+            me.get("/api/v1/entries", query_string={"q": query})
+            costs.append(
+                _queries(
+                    app, lambda q=query, me=me: me.get("/api/v1/entries", query_string={"q": q})
+                )
+            )
+    assert costs[:2] == costs[2:], costs

@@ -16,6 +16,7 @@ from journal.models.goals import (
 )
 from journal.models.mail import AccountToken, OutgoingMail, RecoveryCode
 from journal.models.repairs import LEDGER_KINDS, STATUSES, Repair
+from journal.models.search import SearchSegment
 from journal.models.sessions import PacketItem, TherapySession
 from journal.models.sharing import Invite, Link, Share
 from journal.models.tasks import TASK_STATUSES, Task
@@ -52,6 +53,7 @@ __all__ = [
     "PacketItem",
     "RecoveryCode",
     "Repair",
+    "SearchSegment",
     "Share",
     "Task",
     "TherapistView",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.extensions import db
@@ -20,6 +20,7 @@ class Answer(db.Model):
     __table_args__ = (
         UniqueConstraint("link_id", "entry_id", name="uq_answers_link_entry"),
         UniqueConstraint("link_id", "checkin_id", name="uq_answers_link_checkin"),
+        Index("ix_answers_entry", "entry_id"),  # an entry's answers, whatever the link
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

@@ -17,6 +17,7 @@ class Checkin(db.Model):
     __tablename__ = "checkins"
     __table_args__ = (
         Index("ix_checkins_client_created", "client_id", "created_at", "id"),
+        Index("ix_checkins_link_created", "link_id", "created_at", "id"),  # a link's newest
         *(CheckConstraint(f"{s} BETWEEN 0 AND 10", name=f"ck_checkins_{s}") for s in SCALES),
     )
 

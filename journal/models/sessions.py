@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.extensions import db
@@ -43,6 +43,7 @@ class PacketItem(db.Model):
     __table_args__ = (
         UniqueConstraint("session_id", "entry_id"),
         UniqueConstraint("session_id", "checkin_id", name="uq_packet_items_session_checkin"),
+        Index("ix_packet_items_entry", "entry_id"),  # which packets hold an entry
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

@@ -74,7 +74,12 @@ class Share(db.Model):
     """One entry shared over one link: whole, or only a passage; maybe until a time."""
 
     __tablename__ = "shares"
-    __table_args__ = (UniqueConstraint("entry_id", "link_id"),)
+    __table_args__ = (
+        UniqueConstraint("entry_id", "link_id"),
+        # A link's newest share, and its unread ones, without reading its whole history.
+        Index("ix_shares_link_shared", "link_id", "shared_at"),
+        Index("ix_shares_link_read", "link_id", "read_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))

@@ -54,6 +54,9 @@ class User(UserMixin, db.Model):
     invitation_note: Mapped[str | None] = mapped_column(String(600))
     # A client's devices keep their newest entries, sealed, to read offline; off keeps only drafts.
     offline_reading: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # When the sealed search index last held every entry (a new account's empty one does);
+    # None for accounts from before it, which search by opening entries until it is rebuilt.
+    search_indexed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
     devices: Mapped[list["DeviceSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -9,7 +9,7 @@ from journal.errors import AppError, validation_error
 from journal.extensions import db
 from journal.models import DeviceSession, Entry, Invite, Link, User, new_id, utcnow
 from journal.models.users import DEFAULT_TIME_ZONE
-from journal.services import audit, devicekeys, links, notices
+from journal.services import audit, devicekeys, links, notices, search_index
 from journal.services.keys import give_user_a_key
 from journal.services.passwords import (
     hash_password,
@@ -133,6 +133,7 @@ def delete_account(user: User, password: str) -> None:
     user.wrapped_key = None
     db.session.flush()
     db.session.execute(delete(Entry).where(Entry.author_id == user_id))
+    search_index.forget(user_id)
     db.session.execute(delete(DeviceSession).where(DeviceSession.user_id == user_id))
     devicekeys.forget_all(user)  # what its devices keep can never be opened again
     if user.is_therapist:

@@ -18,6 +18,7 @@ from journal.services.access import readable_share
 from journal.services.keys import cipher_for_user
 from journal.services.links import client_link
 from journal.services.pagination import Page, after_cursor, encode_cursor
+from journal.transactions import will_write
 
 TABLE = "answers"
 CHECKIN_TITLE = "Your check-in"
@@ -193,6 +194,7 @@ def _title(cipher, entry: Entry | None) -> str:
 
 def mark_seen(client: User) -> None:
     """Remember that the client has seen every answer so far."""
+    will_write()
     links = select(Link.id).where(Link.client_id == client.id)
     db.session.execute(
         update(Answer)

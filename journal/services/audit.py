@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 
 from journal.extensions import db
 from journal.models import AuditEvent, utcnow
+from journal.transactions import will_write
 
 GENESIS = "0" * 64
 # Any constant: PostgreSQL serialises chain appends on this advisory lock.
@@ -28,6 +29,7 @@ def _digest(event: AuditEvent) -> str:
 
 def record(action: str, *, actor_id=None, owner_id=None, entry_id=None, outcome="ok") -> None:
     """Append an event to the trail in the caller's transaction (the caller commits)."""
+    will_write()  # a GET that reads something worth a line in the trail writes too
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
     prev = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, select
 
 from journal.errors import not_found, validation_error
 from journal.extensions import db
@@ -13,6 +13,7 @@ from journal.services import appointments, audit
 from journal.services.keys import cipher_for, cipher_for_user
 from journal.services.links import active_link, client_link
 from journal.services.pagination import Page, after_cursor, encode_cursor
+from journal.transactions import will_write
 
 TABLE = "checkins"
 INVITE_DAYS = 14  # after this, a past session no longer invites a check-in
@@ -238,24 +239,31 @@ def flag_for(totals_newest_first: list[int]) -> Flag:
     return Flag(low, fell, latest, previous)
 
 
+def _nth_latest_shared_total(n: int):
+    """The total of a link's n-th newest shared check-in (0 is the newest), or NULL: a seek on
+    the (link, created_at) index, however many check-ins the link has."""
+    return (
+        select(Checkin.bond + Checkin.goals + Checkin.approach + Checkin.overall)
+        .where(Checkin.link_id == Link.id, Checkin.shared.is_(True))
+        .order_by(Checkin.created_at.desc(), Checkin.id.desc())
+        .offset(n)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def flags(therapist: User) -> dict[str, Flag]:
     """Each linked client's flag from their two latest shared check-ins, in one query."""
-    total = Checkin.bond + Checkin.goals + Checkin.approach + Checkin.overall
-    rank = func.row_number().over(
-        partition_by=Checkin.link_id, order_by=(Checkin.created_at.desc(), Checkin.id.desc())
+    rows = db.session.execute(
+        select(Link.client_id, _nth_latest_shared_total(0), _nth_latest_shared_total(1)).where(
+            Link.therapist_id == therapist.id, Link.status == "active"
+        )
     )
-    latest = (
-        select(Link.client_id, total.label("total"), rank.label("n"))
-        .join(Link, Checkin.link_id == Link.id)
-        .where(Link.therapist_id == therapist.id, Link.status == "active", Checkin.shared.is_(True))
-        .subquery()
-    )
-    totals: dict[str, list[int]] = {}
-    for client_id, value, _ in db.session.execute(
-        select(latest).where(latest.c.n <= 2).order_by(latest.c.client_id, latest.c.n)
-    ):
-        totals.setdefault(client_id, []).append(value)
-    return {client_id: flag_for(values) for client_id, values in totals.items()}
+    return {
+        client_id: flag_for([total for total in (latest, before) if total is not None])
+        for client_id, latest, before in rows
+        if latest is not None
+    }
 
 
 def invitation(client: User) -> TherapySession | None:
@@ -289,5 +297,6 @@ def close_invitation(client: User, session_id: str) -> None:
     session = appointments.clients_session(client, session_id)
     if session is None:
         raise not_found()
+    will_write()
     session.checkin_invite_closed_at = utcnow()
     db.session.commit()

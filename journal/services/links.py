@@ -10,6 +10,7 @@ from journal.errors import AppError, not_found
 from journal.extensions import db
 from journal.models import Invite, Link, User, utcnow
 from journal.services import audit
+from journal.transactions import will_write
 
 INVITE_DAYS = 14
 # Crockford's base32: no I, L, O or U, so a code read aloud is hard to mistype.
@@ -201,8 +202,9 @@ def endings_to_tell(client: User) -> list[Link]:
         for link in past_links(client)
         if link.ended_by in ("therapist", "closed") and link.ending_told_at is None
     ]
-    for link in untold:
-        link.ending_told_at = utcnow()
     if untold:
+        will_write()
+        for link in untold:
+            link.ending_told_at = utcnow()
         db.session.commit()
     return untold

@@ -7,6 +7,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
+from journal.transactions import release_write_lock
+
 MIN_LENGTH, MAX_LENGTH = 12, 256
 _COMMON = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
 
@@ -61,6 +63,7 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Check a password; with no account, do the same work against a dummy hash."""
+    release_write_lock()  # slow on purpose, so never while other requests wait on SQLite's lock
     hasher = _hasher()
     if stored_hash is None:
         # Equal work for an unknown email and a wrong password, so timing reveals nothing: one

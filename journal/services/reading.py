@@ -14,6 +14,7 @@ from journal.services.entries import TABLE as ENTRIES
 from journal.services.keys import cipher_for
 from journal.services.links import client_link
 from journal.services.pagination import Page, after_cursor, encode_cursor
+from journal.transactions import will_write
 
 
 @dataclass
@@ -59,7 +60,9 @@ def clients(therapist: User) -> list[ClientSummary]:
     live = and_(Share.link_id == Link.id, Entry.deleted_at.is_(None), *share_is_live())
     shares = select(Share).join(Entry, Share.entry_id == Entry.id).where(live)
     unread = shares.where(Share.read_at.is_(None)).with_only_columns(func.count())
-    last = shares.with_only_columns(func.max(Share.shared_at))
+    # The newest live share, found by walking the link's shares newest first (an index), not
+    # by reading them all: a link's history grows, its newest share is near the top.
+    last = shares.with_only_columns(Share.shared_at).order_by(Share.shared_at.desc()).limit(1)
     upcoming = select(func.min(TherapySession.starts_at)).where(
         TherapySession.link_id == Link.id, TherapySession.ends_at > utcnow()
     )
@@ -133,6 +136,7 @@ def read(therapist: User, client_id: str, entry_id: str) -> SharedEntryView:
     """Open one shared entry: the first read is remembered, and every read is in the log."""
     link = client_link(therapist, client_id)
     share, entry, _ = readable_share(therapist, link, entry_id)
+    will_write()
     if share.read_at is None:
         share.read_at = utcnow()
     action = "read_passage" if share.passage_sealed else "read_entry"  # say what was seen

@@ -31,6 +31,7 @@ from journal.services.access import live_shares_of_entries, visible_shares
 from journal.services.keys import cipher_for_user
 from journal.services.links import client_link
 from journal.services.pagination import Page, after_cursor, encode_cursor
+from journal.transactions import will_write
 
 TABLE = "repairs"
 ENTRIES = Entry.__tablename__
@@ -378,6 +379,7 @@ def ask_once(client: User) -> LedgerItem | None:
         return None
     entry, repair = min(waiting, key=lambda row: (row[0].created_at, row[0].id))
     item = _client_items(client, [(entry, repair)])[0]
+    will_write()
     row = repair or Repair(entry_id=entry.id)
     row.asked_at = utcnow()
     db.session.add(row)

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from journal.errors import not_found
 from journal.extensions import db
 from journal.models import DeviceSession, User, utcnow
 from journal.services import audit
+from journal.transactions import will_write
 
 # Writing last_seen_at on every request would turn each read into a write.
 _TOUCH_EVERY = timedelta(seconds=30)
@@ -47,25 +49,34 @@ def absolute_limit() -> timedelta:
 
 
 def load(token: str) -> DeviceSession | None:
-    """Return the live session record for a cookie token, ending it if it has timed out."""
-    device = db.session.scalar(
-        select(DeviceSession).join(User).where(DeviceSession.token_hash == _hash(token))
-    )
-    if device is None or device.ended_at is not None:
+    """Return the live session record for a cookie token, ending it if it has timed out.
+
+    One query loads the record and its user together; a write follows only when the record
+    ends or its last-seen time is due (every 30 s at most).
+    """
+    found = db.session.execute(
+        select(DeviceSession, User)
+        .join(User, User.id == DeviceSession.user_id)
+        .where(DeviceSession.token_hash == _hash(token))
+    ).first()
+    if found is None or found[0].ended_at is not None:
         return None
-    user, now = device.user, utcnow()
-    if (
+    device, user = found
+    set_committed_value(device, "user", user)  # loaded above: no second query, nothing to save
+    now = utcnow()
+    expired = (
         device.generation != user.session_generation
         or now - device.last_seen_at > idle_limit(user)
         or now - device.created_at > absolute_limit()
-    ):
-        device.ended_at = now
+    )
+    if expired or now - device.last_seen_at >= _TOUCH_EVERY:
+        will_write()
+        if expired:
+            device.ended_at = now
+        else:
+            device.last_seen_at = now
         db.session.commit()
-        return None
-    if now - device.last_seen_at >= _TOUCH_EVERY:
-        device.last_seen_at = now
-        db.session.commit()
-    return device
+    return None if expired else device
 
 
 def confirm(device: DeviceSession) -> None:

@@ -14,7 +14,7 @@ from journal.models import Entry, Link, Share, User, utcnow
 
 def share_is_live(now=None):
     """Conditions under which a share still grants reading (link and entry checked apart)."""
-    now = now or utcnow()
+    now = utcnow() if now is None else now  # or a bound parameter, in a statement built once
     return (Share.revoked_at.is_(None), or_(Share.expires_at.is_(None), Share.expires_at > now))
 
 
@@ -44,10 +44,11 @@ def readable_share(therapist: User, link: Link, entry_id: str) -> Row:
     return found
 
 
-def live_shares_of_entries(entry_ids: list[str]) -> Select:
-    """Select (Share, Link) for the current shares of some entries (the author's view)."""
+def live_shares_of_entries(entry_ids, now=None) -> Select:
+    """Select (Share, Link) for the current shares of some entries (the author's view); the ids
+    and the moment may be bound parameters."""
     return (
         select(Share, Link)
         .join(Link, Share.link_id == Link.id)
-        .where(Share.entry_id.in_(entry_ids), Link.status == "active", *share_is_live())
+        .where(Share.entry_id.in_(entry_ids), Link.status == "active", *share_is_live(now))
     )

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, bindparam, exists, select
 
 from journal.errors import not_found, validation_error
 from journal.extensions import db
@@ -252,13 +252,15 @@ def _nth_latest_shared_total(n: int):
     )
 
 
+# Built once: the therapist's home asks it on every load.
+_FLAG_TOTALS = select(
+    Link.client_id, _nth_latest_shared_total(0), _nth_latest_shared_total(1)
+).where(Link.therapist_id == bindparam("therapist_id"), Link.status == "active")
+
+
 def flags(therapist: User) -> dict[str, Flag]:
     """Each linked client's flag from their two latest shared check-ins, in one query."""
-    rows = db.session.execute(
-        select(Link.client_id, _nth_latest_shared_total(0), _nth_latest_shared_total(1)).where(
-            Link.therapist_id == therapist.id, Link.status == "active"
-        )
-    )
+    rows = db.session.execute(_FLAG_TOTALS, {"therapist_id": therapist.id})
     return {
         client_id: flag_for([total for total in (latest, before) if total is not None])
         for client_id, latest, before in rows

@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from journal.extensions import db
 from journal.models import Entry, Link, Share, TherapySession, User, utcnow
@@ -52,22 +52,19 @@ class SharedEntryView:
     passage: bool
 
 
-def clients(therapist: User) -> list[ClientSummary]:
-    """Every client with an active link: unread counts, last share, next session, the flag.
-
-    Two queries, however many clients: the list, and the alliance flags.
-    """
-    live = and_(Share.link_id == Link.id, Entry.deleted_at.is_(None), *share_is_live())
+def _clients_statement():
+    """The therapist's list in one statement, built once (its parameters: therapist_id, now)."""
+    now = bindparam("now")
+    live = and_(Share.link_id == Link.id, Entry.deleted_at.is_(None), *share_is_live(now))
     shares = select(Share).join(Entry, Share.entry_id == Entry.id).where(live)
     unread = shares.where(Share.read_at.is_(None)).with_only_columns(func.count())
     # The newest live share, found by walking the link's shares newest first (an index), not
     # by reading them all: a link's history grows, its newest share is near the top.
     last = shares.with_only_columns(Share.shared_at).order_by(Share.shared_at.desc()).limit(1)
     upcoming = select(func.min(TherapySession.starts_at)).where(
-        TherapySession.link_id == Link.id, TherapySession.ends_at > utcnow()
+        TherapySession.link_id == Link.id, TherapySession.ends_at > now
     )
-    flags = checkins.flags(therapist)
-    rows = db.session.execute(
+    return (
         select(
             User.id,
             User.display_name,
@@ -77,9 +74,21 @@ def clients(therapist: User) -> list[ClientSummary]:
             upcoming.scalar_subquery(),
         )
         .join(Link, Link.client_id == User.id)
-        .where(Link.therapist_id == therapist.id, Link.status == "active")
+        .where(Link.therapist_id == bindparam("therapist_id"), Link.status == "active")
         .order_by(User.display_name, User.id)
     )
+
+
+_CLIENTS = _clients_statement()
+
+
+def clients(therapist: User) -> list[ClientSummary]:
+    """Every client with an active link: unread counts, last share, next session, the flag.
+
+    Two queries, however many clients: the list, and the alliance flags.
+    """
+    flags = checkins.flags(therapist)
+    rows = db.session.execute(_CLIENTS, {"therapist_id": therapist.id, "now": utcnow()})
     return [ClientSummary(*row, alliance=flags.get(row[0])) for row in rows]
 
 

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select, true
+from sqlalchemy import and_, bindparam, func, select, true
 from sqlalchemy.exc import IntegrityError
 
 from journal.errors import not_found, validation_error
@@ -88,15 +88,22 @@ def view(client: User, repair: Repair | None) -> RepairView | None:
     return RepairView(repair.status, note, repair.shared, repair.updated_at)
 
 
+# Built once: every list of entries asks it (see sharing._STATUSES).
+_OF_ENTRIES = (
+    select(Repair)
+    .join(Entry, Entry.id == Repair.entry_id)
+    .where(
+        Repair.entry_id.in_(bindparam("entry_ids", expanding=True)),
+        Entry.author_id == bindparam("client_id"),
+    )
+)
+
+
 def of_entries(client: User, entry_ids: list[str]) -> dict[str, RepairView]:
     """The client's verdicts on some of their entries, in one query (for entry pages)."""
     if not entry_ids:
         return {}
-    rows = db.session.scalars(
-        select(Repair)
-        .join(Entry, Entry.id == Repair.entry_id)
-        .where(Repair.entry_id.in_(entry_ids), Entry.author_id == client.id)
-    )
+    rows = db.session.scalars(_OF_ENTRIES, {"entry_ids": entry_ids, "client_id": client.id})
     return {row.entry_id: found for row in rows if (found := view(client, row))}
 
 

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from journal.errors import not_found
@@ -48,17 +48,21 @@ def absolute_limit() -> timedelta:
     return timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
 
 
+# Built once: every signed-in request runs it (see sharing._STATUSES).
+_BY_TOKEN = (
+    select(DeviceSession, User)
+    .join(User, User.id == DeviceSession.user_id)
+    .where(DeviceSession.token_hash == bindparam("token_hash"))
+)
+
+
 def load(token: str) -> DeviceSession | None:
     """Return the live session record for a cookie token, ending it if it has timed out.
 
     One query loads the record and its user together; a write follows only when the record
     ends or its last-seen time is due (every 30 s at most).
     """
-    found = db.session.execute(
-        select(DeviceSession, User)
-        .join(User, User.id == DeviceSession.user_id)
-        .where(DeviceSession.token_hash == _hash(token))
-    ).first()
+    found = db.session.execute(_BY_TOKEN, {"token_hash": _hash(token)}).first()
     if found is None or found[0].ended_at is not None:
         return None
     device, user = found

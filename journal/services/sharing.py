@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from journal.errors import AppError, not_found, validation_error
 from journal.extensions import db
@@ -111,6 +111,18 @@ def withdraw(client: User, entry_id: str, therapist_id: str) -> None:
     db.session.commit()
 
 
+# Built once, as every list and entry page asks it: SQLAlchemy then skips making the statement
+# and its cache key on each call, which cost more than running it.
+_STATUSES = (
+    live_shares_of_entries(bindparam("entry_ids", expanding=True), now=bindparam("now"))
+    .add_columns(User, Answer)
+    .join(User, User.id == Link.therapist_id)
+    .outerjoin(Answer, and_(Answer.link_id == Link.id, Answer.entry_id == Share.entry_id))
+    .where(Link.client_id == bindparam("client_id"))  # the author's own entries, whatever the ids
+    .order_by(Share.shared_at)
+)
+
+
 def statuses(client: User, entry_ids: list[str]) -> dict[str, list[ShareStatus]]:
     """The current shares of several entries, in one query (for lists and entry pages)."""
     found: dict[str, list[ShareStatus]] = {entry_id: [] for entry_id in entry_ids}
@@ -118,12 +130,7 @@ def statuses(client: User, entry_ids: list[str]) -> dict[str, list[ShareStatus]]
         return found
     cipher = cipher_for_user(client)
     rows = db.session.execute(
-        live_shares_of_entries(entry_ids)
-        .add_columns(User, Answer)
-        .join(User, User.id == Link.therapist_id)
-        .outerjoin(Answer, and_(Answer.link_id == Link.id, Answer.entry_id == Share.entry_id))
-        .where(Link.client_id == client.id)  # only the author's own entries, whatever the ids
-        .order_by(Share.shared_at)
+        _STATUSES, {"entry_ids": entry_ids, "client_id": client.id, "now": utcnow()}
     )
     for row, link, therapist, answer in rows:
         passage = (

@@ -178,3 +178,20 @@ def test_kind_and_tag_filters_and_pages_work_through_the_index(app, me):
     first = me.get(URL, query_string={"q": "alpha", "limit": 1}).get_json()
     second = me.get(URL, query_string={"q": "alpha", "limit": 1, "cursor": first["next_cursor"]})
     assert [e["id"] for e in second.get_json()["items"]] == [ids[1]]
+
+
+def test_an_account_from_before_pages_through_batches_of_opened_entries(app, me, monkeypatch):
+    monkeypatch.setattr(entries, "SCAN_BATCH", 3)
+    ids = [write(me, f"{'needle' if n % 3 == 0 else 'hay'} {n}") for n in range(10)]
+    age(app, ids)
+    forget_index(app, me.user.id)
+    wanted = [ids[n] for n in (9, 6, 3, 0)]
+    pages, cursor = [], None
+    while True:
+        query = {"q": "needle", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        body = me.get(URL, query_string=query).get_json()
+        pages.append([item["id"] for item in body["items"]])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == [wanted[:2], wanted[2:]]

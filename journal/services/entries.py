@@ -290,26 +290,23 @@ def _found(
         rows = {row.id: row for row in db.session.execute(_BY_IDS, params)}
         return [_view(rows[i], cipher) for i in ids if i in rows]
     found: list[EntryView] = []
-    while len(found) <= limit:
+    for view in opened(user, kind, cursor):
+        if _matches(view, needle, tag):
+            found.append(view)
+            if len(found) > limit:
+                break
+    return found
+
+
+def opened(user: User, kind: str = "", cursor: str | None = None):
+    """The user's live entries (of one kind, after a cursor, if given), opened, newest first, a
+    batch at a time (no shares)."""
+    cipher = cipher_for_user(user)
+    while True:
         rows = db.session.execute(
             _live(user, kind)
             .where(after_cursor(Entry.created_at, Entry.id, cursor))
             .limit(SCAN_BATCH)
-        ).all()
-        found += [view for row in rows if _matches(view := _view(row, cipher), needle, tag)]
-        if len(rows) < SCAN_BATCH:
-            break
-        cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
-    return found[: limit + 1]
-
-
-def opened(user: User):
-    """Every live entry of the user, opened, newest first, a batch at a time (no shares)."""
-    cipher = cipher_for_user(user)
-    cursor = None
-    while True:
-        rows = db.session.execute(
-            _live(user).where(after_cursor(Entry.created_at, Entry.id, cursor)).limit(SCAN_BATCH)
         ).all()
         yield from (_view(row, cipher) for row in rows)
         if len(rows) < SCAN_BATCH:

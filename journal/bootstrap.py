@@ -61,6 +61,7 @@ def bind_database(app: Flask) -> None:
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", transactions.begin)
             event.listen(engine, "before_cursor_execute", transactions.watch_writes)
+            event.listen(engine, "commit", transactions.after_commit)
 
 
 def load_keyring(app: Flask) -> None:

@@ -85,6 +85,13 @@ def watch_writes(connection, _cursor, statement, *_args) -> None:
         log.warning(message)
 
 
+def after_commit(_connection) -> None:
+    """A GET's write is done: its next transaction reads from a snapshot again, without the
+    lock, until the next will_write(). A write that forgot to say so is still caught above."""
+    if has_request_context() and request.method in READS:
+        g.pop("will_write", None)
+
+
 def release_write_lock() -> None:
     """Before slow work (a password hash), end a SQLite transaction that hasn't written yet, so
     no other request waits on its lock; the next query begins a new one."""
@@ -100,7 +107,7 @@ def will_write() -> None:
     read transaction ends here so that the next one begins with the write lock."""
     if not has_request_context() or g.get("will_write"):
         return
-    g.will_write = True
     session = db.session()
     if _in_read_transaction(session):
         session.commit()  # nothing is pending yet; this only ends the snapshot
+    g.will_write = True

@@ -70,6 +70,20 @@ def test_a_get_that_will_write_says_so_and_then_holds_the_lock(app, sqlite_file,
         assert db.session.get(User, user.id).display_name == "Renamed"
 
 
+def test_after_its_write_a_get_reads_without_the_lock_again(app, sqlite_file, make_user):
+    user = make_user()
+    with app.test_request_context("/", method="GET"):
+        transactions.will_write()
+        db.session.get(User, user.id).display_name = "Renamed"
+        db.session.commit()
+        db.session.execute(select(User)).all()  # the rest of the page: a snapshot, no lock
+        assert lock_is_free(sqlite_file)
+        db.session.get(User, user.id).display_name = "Again"
+        with pytest.raises(transactions.WriteInReadTransaction):
+            db.session.commit()  # a second write must say so again
+        db.session.rollback()
+
+
 def test_a_get_that_writes_unannounced_is_caught(app, sqlite_file, make_user, caplog, monkeypatch):
     user = make_user()
     with app.test_request_context("/somewhere", method="GET"):

@@ -36,6 +36,7 @@ PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SECRETS = {
     "SECRET_KEY": "bench-" + "s" * 58,
     "JOURNAL_DATA_KEY": "1:YmVuY2gtZGF0YS1rZXktbm90LXNlY3JldC0xMjM0NTY=",
+    "VAPID_PRIVATE_KEY": "YmVuY2gtdmFwaWQta2V5LW5vdC1zZWNyZXQtMTIzNDU",
 }
 WRK_DONE = """
 done = function(summary, latency, requests)

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from journal import transactions
+from journal import transactions, vapid
 from journal.config import Config, ConfigError, ensure_dev_secret
 from journal.crypto import Keyring, new_master_key
 from journal.extensions import db
@@ -25,6 +25,7 @@ def apply_config(app: Flask, config) -> None:
     for name, make in (
         ("SECRET_KEY", lambda: secrets.token_hex(32)),
         ("JOURNAL_DATA_KEY", new_master_key),
+        ("VAPID_PRIVATE_KEY", vapid.new_private_key),
     ):
         if app.config.get(name):
             continue
@@ -32,6 +33,10 @@ def apply_config(app: Flask, config) -> None:
             raise ConfigError(f"{name} must be set in production (see README).")
         app.config[name] = ensure_dev_secret(app.instance_path, name.lower(), make)
         log.warning("development mode: %s read from instance/%s", name, name.lower())
+    try:
+        vapid.private_key(app.config["VAPID_PRIVATE_KEY"])
+    except ValueError as error:
+        raise ConfigError(f"{error} (see README).") from None
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})["hide_parameters"] = True

@@ -60,6 +60,10 @@ class Config:
         self.MAIL_URL = os.environ.get("MAIL_URL") or None
         self.MAIL_FROM = os.environ.get("MAIL_FROM") or "Alliance Journal <no-reply@localhost>"
         self.MAIL_SEND_IN_BACKGROUND = True
+        # Web Push: the server's P-256 key (base64url; made in instance/ in development) and
+        # who push services may contact about our sending (a mailto: or https: address).
+        self.VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
+        self.VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT") or "mailto:no-reply@localhost"
         # argon2id parameters: the library's defaults (t=3, 64 MiB, p=4).
         self.ARGON2_TIME_COST = 3
         self.ARGON2_MEMORY_COST = 65536

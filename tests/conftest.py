@@ -7,7 +7,7 @@ import pyotp
 import pytest
 from flask_migrate import upgrade
 
-from journal import create_app
+from journal import create_app, vapid
 from journal.config import TestingConfig
 from journal.crypto import new_master_key
 from journal.extensions import db, limiter
@@ -32,6 +32,7 @@ def app():
     instance = tempfile.mkdtemp(prefix="journal-test-")
     config = TestingConfig(instance)
     config.JOURNAL_DATA_KEY = new_master_key()
+    config.VAPID_PRIVATE_KEY = vapid.new_private_key()
     application = create_app(config)
     application.instance_path = instance
     with application.app_context():
@@ -197,5 +198,5 @@ def make_entry(app):
 @pytest.fixture(scope="session", autouse=True)
 def _no_stray_env():
     """Tests never read the developer's own configuration."""
-    for name in ("JOURNAL_DATA_KEY", "SECRET_KEY"):
+    for name in ("JOURNAL_DATA_KEY", "SECRET_KEY", "VAPID_PRIVATE_KEY"):
         os.environ.pop(name, None)

@@ -6,7 +6,7 @@ import stat
 import pytest
 from flask import Flask
 
-from journal import create_app
+from journal import create_app, vapid
 from journal.bootstrap import ConfigError, apply_config
 from journal.config import Config
 from journal.crypto import new_master_key, parse_keyring
@@ -25,6 +25,8 @@ ENV_NAMES = (
     "THERAPIST_TWO_FACTOR",
     "ALLIANCE_LOW_TOTAL",
     "ALLIANCE_FALL",
+    "VAPID_PRIVATE_KEY",
+    "VAPID_SUBJECT",
 )
 
 
@@ -135,11 +137,12 @@ def test_cookie_settings_follow_the_environment(env, tmp_path, environment, secu
     assert scheme == config.PREFERRED_URL_SCHEME
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "JOURNAL_DATA_KEY"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "JOURNAL_DATA_KEY", "VAPID_PRIVATE_KEY"])
 def test_production_refuses_to_start_without_secrets(env, tmp_path, missing):
     env.setenv("JOURNAL_ENV", "production")
     env.setenv("SECRET_KEY", "a long production secret")
     env.setenv("JOURNAL_DATA_KEY", new_master_key())
+    env.setenv("VAPID_PRIVATE_KEY", vapid.new_private_key())
     env.delenv(missing)
     with pytest.raises(ConfigError, match=missing):
         create_app(Config(str(tmp_path)))
@@ -152,7 +155,7 @@ def test_development_generates_secrets_once_with_private_permissions(env, tmp_pa
     instance = tmp_path / "instance"
     first = bare_app(instance)
     apply_config(first, Config(str(instance)))
-    for name in ("secret_key", "journal_data_key"):
+    for name in ("secret_key", "journal_data_key", "vapid_private_key"):
         path = instance / name
         assert path.is_file()
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -164,6 +167,15 @@ def test_development_generates_secrets_once_with_private_permissions(env, tmp_pa
     apply_config(second, Config(str(instance)))
     assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
     assert second.config["JOURNAL_DATA_KEY"] == first.config["JOURNAL_DATA_KEY"]
+    assert second.config["VAPID_PRIVATE_KEY"] == first.config["VAPID_PRIVATE_KEY"]
+    assert len(vapid.from_b64url(vapid.public_key(first.config["VAPID_PRIVATE_KEY"]))) == 65
+
+
+@pytest.mark.parametrize("bad", ["not-a-key", vapid.b64url(b"short")])
+def test_a_vapid_key_that_is_not_one_stops_start_up(env, tmp_path, bad):
+    env.setenv("VAPID_PRIVATE_KEY", bad)
+    with pytest.raises(ConfigError, match="VAPID_PRIVATE_KEY"):
+        apply_config(bare_app(tmp_path / "instance"), Config(str(tmp_path / "instance")))
 
 
 def test_development_prefers_keys_from_the_environment(env, tmp_path):
@@ -183,6 +195,7 @@ def production_app(env, tmp_path):
     env.setenv("JOURNAL_ENV", "production")
     env.setenv("SECRET_KEY", "a long production secret")
     env.setenv("JOURNAL_DATA_KEY", new_master_key())
+    env.setenv("VAPID_PRIVATE_KEY", vapid.new_private_key())
     application = create_app(Config(str(tmp_path)))
     yield application
     from journal.extensions import db

@@ -15,6 +15,13 @@ from journal.models.goals import (
     GoalSuggestion,
 )
 from journal.models.mail import AccountToken, OutgoingMail, RecoveryCode
+from journal.models.reminders import (
+    KINDS_FOR_ROLE,
+    PUSH_KINDS,
+    CancelledSession,
+    PushDelivery,
+    PushSubscription,
+)
 from journal.models.repairs import LEDGER_KINDS, STATUSES, Repair
 from journal.models.search import SearchSegment
 from journal.models.sessions import PacketItem, TherapySession
@@ -28,10 +35,12 @@ __all__ = [
     "ALL_KINDS",
     "BRIDGE",
     "GOAL_STATUSES",
+    "KINDS_FOR_ROLE",
     "KINDS",
     "LEDGER_KINDS",
     "MAX_ACTIVE_GOALS",
     "NOT_LINKED",
+    "PUSH_KINDS",
     "ROLES",
     "SCALES",
     "STATUSES",
@@ -39,6 +48,7 @@ __all__ = [
     "TASK_STATUSES",
     "AccountToken",
     "Answer",
+    "CancelledSession",
     "AuditEvent",
     "Checkin",
     "DeviceKey",
@@ -51,6 +61,8 @@ __all__ = [
     "Link",
     "OutgoingMail",
     "PacketItem",
+    "PushDelivery",
+    "PushSubscription",
     "RecoveryCode",
     "Repair",
     "SearchSegment",

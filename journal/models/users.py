@@ -5,7 +5,7 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, true
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from journal.extensions import db
@@ -58,6 +58,19 @@ class User(UserMixin, db.Model):
     # None for accounts from before it, which search by opening entries until it is rebuilt.
     search_indexed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
 
+    # The app lock: an argon2id hash of a PIN of 4 to 8 digits, and the minutes a device may
+    # sit unused before it locks (1, 5 or 15).
+    lock_pin_hash: Mapped[str | None] = mapped_column(String(255))
+    lock_after_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    # The private calendar feed: SHA-256 of its token (the token itself is shown once).
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Off by default: a calendar on a shared phone shows events to anyone who picks it up.
+    calendar_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    calendar_reminder: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Quiet hours for push reminders, "HH:MM" in the person's own time zone; None: none.
+    quiet_from: Mapped[str | None] = mapped_column(String(5))
+    quiet_to: Mapped[str | None] = mapped_column(String(5))
+
     devices: Mapped[list["DeviceSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -86,6 +99,10 @@ class User(UserMixin, db.Model):
         return self.is_client and self.offline_reading
 
     @property
+    def lock_on(self) -> bool:
+        return self.lock_pin_hash is not None
+
+    @property
     def totp_enabled(self) -> bool:
         return self.totp_enabled_at is not None
 
@@ -108,6 +125,10 @@ class DeviceSession(db.Model):
     authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The app lock on this device: when it was locked (None: open), and wrong PINs since.
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lock_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lock_wait_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="devices")
 

@@ -39,10 +39,10 @@ def _unauthorized():
     """Answer 401 in JSON for the API; send people to the sign-in page."""
     if request.path.startswith("/api/"):
         raise AppError(401, *CODES[401])
-    return redirect(url_for("auth.login", next=_return_to()))
+    return redirect(url_for("auth.login", next=return_to()))
 
 
-def _return_to() -> str | None:
+def return_to() -> str | None:
     """Where to come back after signing in: this page, or, for a form that was sent, the page it
     was sent from (the address a form posts to can't be opened again)."""
     if request.method in ("GET", "HEAD"):

@@ -1,4 +1,4 @@
-"""Flask commands: init-db, create-user, seed-demo, backup, restore, key and index upkeep."""
+"""Flask commands: init-db, create-user, seed-demo, backup, restore, upkeep, reminders."""
 
 import secrets
 
@@ -11,7 +11,17 @@ from marshmallow import ValidationError
 from journal.errors import AppError, flatten_messages
 from journal.models import ROLES, utcnow
 from journal.schemas.auth import RegisterSchema
-from journal.services import accounts, audit, backup, entries, keys, mail, search_index, twofactor
+from journal.services import (
+    accounts,
+    audit,
+    backup,
+    entries,
+    keys,
+    mail,
+    push,
+    search_index,
+    twofactor,
+)
 
 DEMO_ENTRIES = [
     (
@@ -165,6 +175,18 @@ def rebuild_search_index(every):
     click.echo(f"Rebuilt the search index of {search_index.rebuild_all(every=every)} clients.")
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders():
+    """Send the Web Push reminders due now; run it every few minutes (twice sends nothing twice)."""
+    done = push.send_due()
+    people = "person" if done.people == 1 else "people"
+    click.echo(
+        f"Reminders: {done.sent} sent to {done.people} {people}, {done.failed} failed, "
+        f"{done.removed} ended subscriptions removed."
+    )
+
+
 def commands():
     """Every command this app adds to `flask`."""
     return [
@@ -178,4 +200,5 @@ def commands():
         verify_audit,
         send_mail,
         rebuild_search_index,
+        send_reminders,
     ]

@@ -26,10 +26,10 @@ CODES = {
 class AppError(Exception):
     """An expected failure with a status, a code and a human sentence."""
 
-    def __init__(self, status: int, code: str, message: str, fields=None, extra=None):
+    def __init__(self, status: int, code: str, message: str, fields=None, extra=None, headers=None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
-        self.fields, self.extra = fields, extra or {}
+        self.fields, self.extra, self.headers = fields, extra or {}, headers or {}
 
 
 def not_found() -> AppError:
@@ -66,7 +66,9 @@ def _respond(status: int, code: str, message: str, fields=None, extra=None, head
 
 def handle_app_error(error: AppError):
     """Render an AppError."""
-    return _respond(error.status, error.code, error.message, error.fields, error.extra)
+    return _respond(
+        error.status, error.code, error.message, error.fields, error.extra, error.headers
+    )
 
 
 def _leaves(messages) -> list[str]:

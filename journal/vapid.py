@@ -35,7 +35,9 @@ def private_key(text: str) -> ec.EllipticCurvePrivateKey:
 
 def public_key(text: str) -> str:
     """The public key browsers need (applicationServerKey): uncompressed point, base64url."""
-    point = private_key(text).public_key().public_bytes(
-        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    point = (
+        private_key(text)
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     )
     return b64url(point)

@@ -59,3 +59,44 @@ self.addEventListener("sync", (event) => {
     );
   }
 });
+
+// Web Push reminders: show only the title and the plain sentence the server sent (it never holds
+// journal words or names), and open our own page on a tap.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = {};
+  }
+  const text = (value, fallback) => (typeof value === "string" && value ? value.slice(0, 200) : fallback);
+  // Only a page of ours opens, whatever the url says (a "//host" path would leave the site).
+  let path = "/";
+  try {
+    const url = new URL(typeof data.url === "string" ? data.url : "/", self.location.origin);
+    if (url.origin === self.location.origin) path = url.pathname + url.search;
+  } catch {
+    path = "/";
+  }
+  event.waitUntil(
+    self.registration.showNotification(text(data.title, "Alliance Journal"), {
+      body: text(data.body, "Something new is waiting in your journal."),
+      icon: "/static/icons/icon-192.png",
+      tag: `reminder:${path}`,
+      data: { url: path },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.url || "/", self.location.origin);
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const open = windows.find((w) => new URL(w.url).pathname === target.pathname);
+      if (open) return open.focus();
+      return self.clients.openWindow(target.href);
+    })(),
+  );
+});

@@ -56,7 +56,11 @@ def test_register_success(app, api):
     assert response.headers["X-CSRFToken"]
     me = api.get(ME)
     assert me.status_code == 200
-    assert me.get_json() == {**user, "pending_email": None}
+    assert me.get_json() == {
+        **user,
+        "pending_email": None,
+        "lock": {"on": False, "after_minutes": 5},
+    }
     assert user["email_confirmed"] is False
     with app.app_context():
         stored = db.session.get(User, user["id"])

@@ -19,14 +19,17 @@ from journal.models import Share, User, utcnow
 from journal.services import (
     accounts,
     appointments,
+    calendar,
     checkins,
     entries,
     goals,
     links,
+    push,
     sharing,
     tasks,
 )
 from tests.conftest import PASSWORD, Api
+from tests.push_receiver import sample_keys
 
 MATRIX = Path(__file__).parent / "data" / "authz_matrix.csv"
 ROWS = [
@@ -70,6 +73,10 @@ BODIES = {
     ("POST", "/api/v1/me/device-key/replace"): {"device": "a-device-no-one-unlocked-0123456789"},
     ("DELETE", "/api/v1/me/device-key/previous"): {"device": "a-device-no-one-unlocked-0123456789"},
     ("DELETE", "/api/v1/me"): {"password": PASSWORD},
+    ("PATCH", "/api/v1/me/calendar-feed"): {"names": True},
+    ("PUT", "/api/v1/me/lock"): {"pin": "4826", "after_minutes": 5},
+    ("DELETE", "/api/v1/me/lock"): {"password": PASSWORD},
+    ("POST", "/api/v1/me/lock/unlock"): {"pin": "4826"},
     ("POST", "/api/v1/auth/reauth"): {"password": PASSWORD},
     ("PUT", "/api/v1/me/password"): {
         "current_password": PASSWORD,
@@ -84,10 +91,19 @@ BODIES = {
         "role": "client",
     },
     ("POST", "/api/v1/auth/login"): {"email": "{owner_email}", "password": PASSWORD},
+    ("POST", "/api/v1/me/push-subscriptions"): {
+        "endpoint": "https://push.example.test/a-new-browser",
+        "keys": sample_keys(),
+        "kinds": ["new_from_therapist"],
+    },
+    ("PUT", "/api/v1/me/quiet-hours"): {"from": "22:00", "to": "07:00"},
 }
 SOON_LOCAL = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
 # Page forms that need fields to succeed (the CSRF token is added to every form).
 FORMS = {
+    ("POST", "/unlock"): {"pin": "4826", "next": "/journal"},
+    ("POST", "/account/lock"): {"pin": "4826", "after_minutes": "5"},
+    ("POST", "/account/lock/remove"): {"unlock_password": PASSWORD},
     ("POST", "/login"): {"email": "{owner_email}", "password": PASSWORD},
     ("POST", "/register"): {
         "email": "new@example.test",
@@ -105,6 +121,7 @@ FORMS = {
     ("POST", "/account/profile"): {"display_name": "Sam"},
     ("POST", "/account/time-zone"): {"time_zone": "Europe/Berlin"},
     ("POST", "/account/offline-reading"): {"offline_reading": "true"},
+    ("POST", "/account/quiet-hours"): {"quiet_from": "22:00", "quiet_to": "07:00"},
     ("POST", "/therapist/invitation-note"): {"note": "Tell me what isn't working."},
     ("POST", "/account/password"): {
         "current_password": PASSWORD,
@@ -237,6 +254,15 @@ def world(app, make_user, api_as):
             "code": code,
             "device": device,
             "owner_email": owner.email,
+            "calendar_token": calendar.new_feed(owner),
+            "push_subscription": push.subscribe(
+                owner,
+                {
+                    "endpoint": "https://push.example.test/the-owners-browser",
+                    "keys": sample_keys(),
+                    "kinds": ["new_from_therapist"],
+                },
+            )[0].id,
         }
 
     def enter(state: str) -> dict:
@@ -269,11 +295,10 @@ def test_matrix(app, world, api_as, actor, method, path, state, status):
     url = path.format(**ids)
     if path.startswith(("/api/", "/healthz")):
         body = _fill(BODIES.get((method, path)), ids)
-        response = (
-            getattr(api, method.lower())(url, json=body)
-            if body is not None
-            else (getattr(api, method.lower())(url))
-        )
+        if body is not None:
+            response = getattr(api, method.lower())(url, json=body)
+        else:
+            response = getattr(api, method.lower())(url)
     elif method == "GET":
         response = api.client.get(url)
     else:
@@ -308,8 +333,10 @@ def _rule(path: str) -> str:
         "{suggestion}": "<suggestion_id>",
         "{task}": "<task_id>",
         "{reset_token}": "<token>",
+        "{calendar_token}": "<token>",
         "{private_checkin}": "<checkin_id>",
         "{device}": "<device_id>",
+        "{push_subscription}": "<subscription_id>",
         "{code}": "<invite>",
         "{invite}": "<invite>",
     }

@@ -9,8 +9,13 @@ UNSAFE = {"post", "put", "patch", "delete"}
 PUBLIC = {("get", "/auth/csrf"), ("post", "/auth/register"), ("post", "/auth/login")}
 PUBLIC |= {("post", "/auth/password-reset"), ("put", "/auth/password-reset")}
 PUBLIC |= {("put", "/auth/email-confirmation")}
+PUBLIC |= {("get", "/push/public-key")}
 # The success status API.md promises, where it is not plain 200.
 SUCCESS = {
+    ("put", "/me/lock"): "204",
+    ("delete", "/me/lock"): "204",
+    ("post", "/me/lock/now"): "204",
+    ("post", "/me/lock/unlock"): "204",
     ("post", "/auth/register"): "201",
     ("post", "/auth/logout"): "204",
     ("post", "/auth/reauth"): "204",
@@ -47,6 +52,12 @@ SUCCESS = {
     ("put", "/auth/email-confirmation"): "204",
     ("post", "/me/email-confirmation"): "202",
     ("put", "/me/email"): "202",
+    ("post", "/me/calendar-feed"): "201",
+    ("delete", "/me/calendar-feed"): "204",
+    ("post", "/me/push-subscriptions"): "201",
+    ("delete", "/me/push-subscriptions/{subscription_id}"): "204",
+    ("put", "/me/quiet-hours"): "204",
+    ("delete", "/me/quiet-hours"): "204",
 }
 
 

@@ -20,7 +20,16 @@ ALLOWED_EXTRA_CSP = {"manifest-src": "'self'", "worker-src": "'self'", "connect-
 EVIL_ORIGIN = {"Origin": "https://evil.example"}
 
 # Every page rule, by who can reach it; test_every_page_rule_is_listed keeps this complete.
-PUBLIC_PAGES = ["/", "/login", "/login/code", "/register", "/logout", "/forgot", "/reset/<token>"]
+PUBLIC_PAGES = [
+    "/",
+    "/login",
+    "/login/code",
+    "/register",
+    "/logout",
+    "/forgot",
+    "/reset/<token>",
+    "/away",
+]
 PUBLIC_PAGES += ["/confirm-email/<token>"]
 CLIENT_PAGES = [
     "/",
@@ -91,6 +100,9 @@ NOT_PAGES = {"/healthz", "/static/<path:filename>", "/offline", "/sw.js", "/mani
 NOT_PAGES |= {"/feedback/preview"}
 # Shown once right after making an invite (tests/test_web_therapist.py); by address, a redirect.
 NOT_PAGES |= {"/therapist/invites/new"}  # by address it only redirects: tests/test_web_feedback.py
+# The calendar feed is iCalendar for calendar apps, cached privately (no journal text), and its
+# address is shown once after making it; both are checked in tests/test_calendar.py.
+NOT_PAGES |= {"/calendar/<token>.ics", "/account/calendar-feed/new"}
 
 
 def make_visitor(app, api_as, make_entry, role):

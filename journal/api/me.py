@@ -18,6 +18,7 @@ from journal.schemas.auth import (
     UserSchema,
 )
 from journal.schemas.export import ExportSchema
+from journal.schemas.lock import LockStateSchema
 from journal.services import accounts, addresses, export, sessions
 
 REAUTH = "Please confirm your password first (POST /api/v1/auth/reauth)."
@@ -28,7 +29,10 @@ REAUTH = "Please confirm your password first (POST /api/v1/auth/reauth)."
 @documented("The signed-in user", ok=(200, MeSchema), tag="account")
 def get_me():
     """Return the signed-in user, with any change of address waiting for its confirmation."""
-    return MeSchema().dump(current_user) | {"pending_email": addresses.pending_change(current_user)}
+    return MeSchema().dump(current_user) | {
+        "pending_email": addresses.pending_change(current_user),
+        "lock": LockStateSchema().dump(current_user),
+    }
 
 
 @bp.patch("/me")

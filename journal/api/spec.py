@@ -20,6 +20,7 @@ STATUS_TEXT = {
     413: "Body too large",
     415: "Body is not JSON",
     422: "Validation failed",
+    423: "This device is locked: unlock it with the PIN",
     429: "Rate limited",
 }
 UNSAFE = {"post", "put", "patch", "delete"}

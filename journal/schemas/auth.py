@@ -6,6 +6,7 @@ from journal.models import ROLES
 from journal.models.users import DEFAULT_TIME_ZONE
 from journal.schemas.common import page_schema
 from journal.schemas.fields import ENTER_EMAIL, ENTER_PASSWORD, Text, TimeZone, UTCDateTimeField
+from journal.schemas.lock import LockStateSchema
 from journal.schemas.twofactor import TotpCode
 from journal.services.passwords import password_problem
 
@@ -144,6 +145,7 @@ class MeSchema(UserSchema):
     """The signed-in user, with a change of address waiting for its confirmation, if any."""
 
     pending_email = fields.String(dump_only=True, allow_none=True)
+    lock = fields.Nested(LockStateSchema, dump_only=True)
 
 
 class CsrfSchema(Schema):

@@ -13,6 +13,8 @@ class ErrorBodySchema(Schema):
     )
     retry_after = fields.Integer()
     current = fields.Dict()
+    tries_left = fields.Integer(metadata={"description": "pin_invalid: wrong PINs left"})
+    signed_out = fields.Boolean(metadata={"description": "pin_invalid: this device is signed out"})
 
 
 class ErrorSchema(Schema):

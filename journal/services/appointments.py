@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from journal.errors import not_found, validation_error
 from journal.extensions import db
 from journal.models import Link, Share, TherapySession, User, utcnow
+from journal.services import calendar
 from journal.services.links import own_link
 
 
@@ -69,6 +70,7 @@ def reschedule(user: User, session_id: str, starts_at: datetime, duration: int) 
 def cancel(user: User, session_id: str) -> None:
     """Take a session off the calendar (its packet goes with it)."""
     session = _own_session(user, session_id)
+    calendar.keep_cancelled(session)  # subscribed calendars then show it cancelled, not stale
     db.session.delete(session)
     db.session.commit()
 

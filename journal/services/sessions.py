@@ -11,11 +11,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from journal.errors import not_found
 from journal.extensions import db
 from journal.models import DeviceSession, User, utcnow
-from journal.services import audit
+from journal.services import applock, audit
 from journal.transactions import will_write
 
 # Writing last_seen_at on every request would turn each read into a write.
 _TOUCH_EVERY = timedelta(seconds=30)
+_TOUCH_EVERY_LOCKED = timedelta(seconds=10)
 
 
 def _hash(token: str) -> str:
@@ -68,17 +69,24 @@ def load(token: str) -> DeviceSession | None:
     device, user = found
     set_committed_value(device, "user", user)  # loaded above: no second query, nothing to save
     now = utcnow()
+    idle = now - device.last_seen_at
     expired = (
         device.generation != user.session_generation
-        or now - device.last_seen_at > idle_limit(user)
+        or idle > idle_limit(user)
         or now - device.created_at > absolute_limit()
     )
-    if expired or now - device.last_seen_at >= _TOUCH_EVERY:
+    # With the app lock on, a device unused for its minutes locks, whatever its page did; its
+    # last-seen time is kept closer then, so it never locks much before its time.
+    locks = not expired and device.locked_at is None and applock.idle_too_long(user, idle)
+    touch_every = _TOUCH_EVERY_LOCKED if user.lock_on else _TOUCH_EVERY
+    if expired or locks or idle >= touch_every:
         will_write()
         if expired:
             device.ended_at = now
         else:
             device.last_seen_at = now
+        if locks:
+            device.locked_at = now
         db.session.commit()
     return None if expired else device
 

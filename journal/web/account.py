@@ -3,6 +3,7 @@
 import json
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_login import current_user, login_required
 
 from journal import zones
@@ -19,7 +20,8 @@ from journal.schemas.auth import (
     TimeZoneSchema,
 )
 from journal.schemas.export import ExportSchema
-from journal.services import accounts, addresses, export, sessions
+from journal.schemas.lock import LockFormSchema, UnlockPasswordFormSchema
+from journal.services import accounts, addresses, applock, export, sessions
 from journal.web.forms import form_errors, read_form, require_form, rerender
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -37,6 +39,7 @@ def _page(errors=None, status=200):
         devices=sessions.list_devices(current_user),
         current_device_id=g.device.id,
         pending_email=addresses.pending_change(current_user),
+        recently_confirmed=accounts.recently_authenticated(g.device),
         errors=errors or {},
         form=request.form,
     ), status
@@ -134,6 +137,34 @@ def password():
     sign_out()
     flash("Password changed. Please sign in again with the new one.")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/lock")
+def set_lock():
+    """Turn the app lock on or change its PIN; the password first, unless given lately."""
+    try:
+        data = require_form(LockFormSchema)
+        if not accounts.recently_authenticated(g.device):
+            accounts.confirm_password(current_user, data["lock_password"] or "", "lock_password")
+            sessions.confirm(g.device)
+        applock.turn_on(current_user, g.device, data["pin"], data["after_minutes"])
+    except AppError as error:
+        return _page(form_errors(error), error.status)
+    cookie_session["pin_ok"] = True  # the next page lets this device keep a PIN verifier
+    flash("The app lock is on. It asks for your PIN after a while unused and when the app starts.")
+    return redirect(url_for("account.index", _anchor="app-lock"))
+
+
+@bp.post("/lock/remove")
+def remove_lock():
+    """Turn the app lock off after checking the password."""
+    try:
+        data = require_form(UnlockPasswordFormSchema)
+        applock.turn_off(current_user, data["unlock_password"], "unlock_password")
+    except AppError as error:
+        return _page(form_errors(error), error.status)
+    flash("The app lock is off.")
+    return redirect(url_for("account.index", _anchor="app-lock"))
 
 
 @bp.post("/devices/<device_id>/end")

@@ -35,9 +35,9 @@ class RegisterFormSchema(RegisterSchema):
         return {**data, "time_zone": DEFAULT_TIME_ZONE}
 
 
-def _safe_next(default: str) -> str:
-    """Follow ?next= only to a path on this site."""
-    target = request.args.get("next", "")
+def safe_next(default: str, target: str | None = None) -> str:
+    """Follow ?next= (or the target given) only to a path on this site."""
+    target = request.args.get("next", "") if target is None else target
     # Browsers read a backslash as a slash, so "/" then a backslash then a host would leave the
     # site: refuse backslashes and control characters outright.
     if "\\" in target or any(ord(c) < 32 for c in target):
@@ -66,7 +66,7 @@ def register():
     addresses.send_confirmation(user)
     sign_in(user, new_account=True)
     flash("Welcome. Your account is ready. A link to confirm your address is on its way.")
-    return redirect(_safe_next(home_for(user)))
+    return redirect(safe_next(home_for(user)))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -90,7 +90,7 @@ def login():
         session["pending_2fa"] = twofactor.begin_pending(user)
         return redirect(url_for("auth.login_code", next=request.args.get("next")))
     sign_in(user)
-    return redirect(_safe_next(home_for(user)))
+    return redirect(safe_next(home_for(user)))
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -110,14 +110,14 @@ def login_code():
             wrong = {"recovery_code": [twofactor.WRONG_RECOVERY_CODE]}
             return rerender("auth/code.html", wrong, 401)
         sign_in(user)
-        return redirect(_safe_next(home_for(user)))
+        return redirect(safe_next(home_for(user)))
     data, errors = read_form(TwoFactorCodeSchema)
     if errors:
         return rerender("auth/code.html", errors)
     if not twofactor.check_code(user, data["code"]):
         return rerender("auth/code.html", {"code": [twofactor.WRONG_CODE]}, 401)
     sign_in(user)
-    return redirect(_safe_next(home_for(user)))
+    return redirect(safe_next(home_for(user)))
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -26,6 +26,8 @@ SHELL_STATIC = [
     "js/autosave.js",
     "js/offline.js",
     "js/register-sw.js",
+    "js/lockgate.js",
+    "js/applock.js",
     "icons/icon.svg",
     "icons/icon-192.png",
     "icons/icon-512.png",

@@ -203,6 +203,8 @@ async function start() {
     if (document.visibilityState === "hidden") keep();
   });
   window.addEventListener("journal:sync", onSync);
+  // The app is about to lock or leave: keep what was typed first (lock.js waits for it).
+  window.addEventListener("journal:keep", (event) => event.detail?.waits?.push(keep()));
 }
 
 // Keep every keystroke of this form on the device; the offline page starts its own editor.

@@ -4,6 +4,7 @@
 // (/journal/new, /journal/<id>/edit) and what waits to be sent; anyone else sees only the
 // general words, which name and count nothing.
 
+import * as applock from "./applock.js";
 import { startEditor } from "./autosave.js";
 import * as copy from "./copy.js";
 import * as device from "./device.js";
@@ -119,6 +120,25 @@ async function editor(entry) {
 
 async function render() {
   const keys = await device.current();
+  // With the app lock on, a cold start or a page locked here asks for the PIN first: checked
+  // against this device's verifier, or, with none, nothing opens until the server can be asked.
+  const lockMinutes = keys ? await applock.minutesFor(keys.owner) : 0;
+  const lockHere = async () => {
+    document.documentElement.classList.add("locking");
+    const waits = [];
+    window.dispatchEvent(new CustomEvent("journal:keep", { detail: { waits } }));
+    await Promise.allSettled(waits); // what was typed is kept on the device first
+    applock.markLocked();
+    document.body.replaceChildren();
+    location.reload(); // and the reloaded page asks for the PIN
+  };
+  if (lockMinutes && applock.lockedHere()) {
+    if (!(await applock.knows(keys.owner))) return show("away");
+    await applock.askHere(keys.owner);
+    location.reload();
+    return undefined;
+  }
+  if (lockMinutes) applock.watchBackground(lockMinutes, lockHere);
   document.querySelector("[data-signed-in]").hidden = !keys;
   const match = path.match(ENTRY);
   if (!keys) return show("away");

@@ -107,5 +107,11 @@ COVERED_RULES = {
 }
 NOT_PAGES = {"/healthz", "/sw.js", "/manifest.webmanifest", "/static/<path:filename>"}
 NOT_PAGES |= {"/feedback/preview"}
+# The quick exit's neutral page holds nothing of the app on purpose (no footer, no name):
+# walked in tests/browser/test_app_lock.py.
+NOT_PAGES |= {"/away"}
 # Shown once, right after making an invite: walked in tests/browser/test_invite_journey.py.
 NOT_PAGES |= {"/therapist/invites/new"}  # opened by address, it only sends you to the composer
+# The calendar feed is iCalendar, not a page; its address is shown once after making it (by
+# address, it only sends you back to the account page): tests/test_calendar.py.
+NOT_PAGES |= {"/calendar/<token>.ics", "/account/calendar-feed/new"}

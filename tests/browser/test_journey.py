@@ -149,6 +149,7 @@ def test_signing_out_never_clears_unsent_drafts(page, context, app):
     page.wait_for_timeout(1500)
     page.goto("/logout")
     page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/login"))  # signed out before the server is reachable again
     page.unroute("**/api/v1/entries**")
     assert bodies(app, email) == []
     page.fill("#email", email)

@@ -76,6 +76,8 @@ class Config:
         self.SESSION_COOKIE_NAME = "__Host-journal" if production else "journal"
         self.PREFERRED_URL_SCHEME = "https" if production else "http"
         self.MAX_CONTENT_LENGTH = 1024 * 1024
+        # The one route that takes a file (an import) takes up to this much; 413 beyond it.
+        self.MAX_IMPORT_BYTES = _int("MAX_IMPORT_BYTES", 64 * 1024 * 1024, low=1024)
         self.WTF_CSRF_TIME_LIMIT = None
         self.WTF_CSRF_HEADERS = ["X-CSRFToken"]
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -81,3 +81,9 @@ RESET_PER_ADDRESS = {"limit_value": "3 per hour", "key_func": _reset_email}
 ADDRESS_MAIL_PER_ACCOUNT = limiter.shared_limit(
     "5 per hour", scope="address_mail", key_func=_signed_in_account
 )
+
+
+# Imports, on pages and API alike: each reads a file of up to MAX_IMPORT_BYTES.
+IMPORTS_PER_ACCOUNT = limiter.shared_limit(
+    "10 per hour", scope="imports", key_func=_signed_in_account
+)

@@ -8,6 +8,7 @@ the app appears in the matrix at least once.
 """
 
 import csv
+import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from journal.services import (
     checkins,
     entries,
     goals,
+    importing,
     links,
     push,
     sharing,
@@ -99,6 +101,14 @@ BODIES = {
     ("PUT", "/api/v1/me/quiet-hours"): {"from": "22:00", "to": "07:00"},
 }
 SOON_LOCAL = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+# The routes that take a file (multipart/form-data): a small note, made fresh for each request.
+UPLOADS = {("POST", "/api/v1/imports"), ("POST", "/journal/import")}
+
+
+def _upload() -> dict:
+    return {"file": (io.BytesIO(b"# A note\n\nA few words."), "note.md")}
+
+
 # Page forms that need fields to succeed (the CSRF token is added to every form).
 FORMS = {
     ("POST", "/unlock"): {"pin": "4826", "next": "/journal"},
@@ -254,6 +264,9 @@ def world(app, make_user, api_as):
             "code": code,
             "device": device,
             "owner_email": owner.email,
+            "import": importing.start(
+                owner, importing.Upload("note.md", io.BytesIO(b"Words.")), "markdown"
+            ).id,
             "calendar_token": calendar.new_feed(owner),
             "push_subscription": push.subscribe(
                 owner,
@@ -295,14 +308,17 @@ def test_matrix(app, world, api_as, actor, method, path, state, status):
     url = path.format(**ids)
     if path.startswith(("/api/", "/healthz")):
         body = _fill(BODIES.get((method, path)), ids)
-        if body is not None:
+        if (method, path) in UPLOADS:
+            response = api.post(url, data=_upload(), content_type="multipart/form-data")
+        elif body is not None:
             response = getattr(api, method.lower())(url, json=body)
         else:
             response = getattr(api, method.lower())(url)
     elif method == "GET":
         response = api.client.get(url)
     else:
-        response = api.form(url, _fill(FORMS.get((method, path), {}), ids))
+        form = _fill(FORMS.get((method, path), {}), ids)
+        response = api.form(url, form | (_upload() if (method, path) in UPLOADS else {}))
     assert response.status_code == int(status), response.get_data(as_text=True)[:300]
 
 
@@ -337,6 +353,7 @@ def _rule(path: str) -> str:
         "{private_checkin}": "<checkin_id>",
         "{device}": "<device_id>",
         "{push_subscription}": "<subscription_id>",
+        "{import}": "<import_id>",
         "{code}": "<invite>",
         "{invite}": "<invite>",
     }

@@ -20,11 +20,16 @@ def deep(levels: int) -> bytes:
     return b"[" * levels + b"]" * levels
 
 
+# The one route that takes a file (multipart/form-data) answers a JSON body 415; deep JSON
+# inside an uploaded file is tests/test_imports.py's.
+FILE_ROUTES = {"/api/v1/imports"}
+
+
 def _body_routes(app) -> list[tuple[str, str]]:
-    """Every API route and method that may read a body, with made-up ids in its path."""
+    """Every API route and method that may read a JSON body, with made-up ids in its path."""
     found = []
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/"):
+        if not rule.rule.startswith("/api/") or rule.rule in FILE_ROUTES:
             continue
         path = re.sub(r"<[^>]+>", "00000000-0000-4000-8000-000000000000", rule.rule)
         found += [(method, path) for method in sorted(rule.methods & set(UNSAFE))]

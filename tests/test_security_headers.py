@@ -37,9 +37,11 @@ CLIENT_PAGES = [
     "/journal/new",
     "/journal/shared",
     "/journal/prompts",
+    "/journal/print",
     "/journal/ledger",
     "/journal/goals",
     "/journal/tasks",
+    "/journal/import",
     "/journal/<entry_id>",
     "/journal/<entry_id>/edit",
     "/journal/<entry_id>/delete",
@@ -83,6 +85,7 @@ OBJECT_PAGES = [
     "/therapist/clients/<client_id>/tasks",
     "/journal/after/<session_id>",
     "/journal/goals/<goal_id>",
+    "/journal/import/<import_id>",  # a report: rendered, with its headers, by test_imports.py
 ]
 API_GETS = [
     "/api/v1/me",
@@ -103,6 +106,8 @@ NOT_PAGES |= {"/therapist/invites/new"}  # by address it only redirects: tests/t
 # The calendar feed is iCalendar for calendar apps, cached privately (no journal text), and its
 # address is shown once after making it; both are checked in tests/test_calendar.py.
 NOT_PAGES |= {"/calendar/<token>.ics", "/account/calendar-feed/new"}
+# The readable archive is a ZIP download, not a page; its headers: tests/test_archive.py.
+NOT_PAGES |= {"/account/export/archive"}
 
 
 def make_visitor(app, api_as, make_entry, role):

@@ -1,10 +1,10 @@
 """API: the signed-in account, its devices, export and deletion."""
 
-from flask import g, jsonify
+from flask import g, jsonify, send_file
 from flask_login import current_user, login_required
 
 from journal.api.blueprint import bp
-from journal.api.io import load_json
+from journal.api.io import load_args, load_json
 from journal.api.spec import documented
 from journal.auth import current_device, forget_session_here, sign_out
 from journal.errors import AppError
@@ -17,9 +17,9 @@ from journal.schemas.auth import (
     UpdateMeSchema,
     UserSchema,
 )
-from journal.schemas.export import ExportSchema
+from journal.schemas.export import ARCHIVE, ExportArgsSchema, ExportSchema
 from journal.schemas.lock import LockStateSchema
-from journal.services import accounts, addresses, export, sessions
+from journal.services import accounts, addresses, archive, export, sessions
 
 REAUTH = "Please confirm your password first (POST /api/v1/auth/reauth)."
 
@@ -104,14 +104,37 @@ def change_password():
 @bp.get("/export")
 @login_required
 @documented(
-    "Every record the signed-in user owns", ok=(200, ExportSchema), errors=[403], tag="account"
+    "Every record the signed-in user owns",
+    query=ExportArgsSchema,
+    ok=(200, ExportSchema, {"application/zip": ARCHIVE}),
+    errors=[403, 422],
+    tag="account",
 )
 def get_export():
-    """Return everything the user owns; needs a password confirmed in the last minutes."""
+    """Return everything the user owns, as JSON or a ZIP archive; needs a recent password."""
+    wanted = load_args(ExportArgsSchema())["format"]
     if not accounts.recently_authenticated(current_device()):
         raise AppError(403, "reauth_required", REAUTH)
+    if wanted == "zip":
+        return send_archive(current_user)
     response = jsonify(ExportSchema().dump(export.export_for(current_user)))
     response.headers["Content-Disposition"] = 'attachment; filename="alliance-journal.json"'
+    return response
+
+
+def send_archive(user):
+    """Answer with the user's readable archive as a ZIP download (the page's export too)."""
+    made = archive.build(user)
+    response = send_file(
+        made.file,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=made.name,
+        etag=False,
+        conditional=False,
+    )
+    response.content_length = made.size
+    response.headers["Cache-Control"] = "no-store"  # send_file's no-cache would let it be kept
     return response
 
 

@@ -27,17 +27,28 @@ UNSAFE = {"post", "put", "patch", "delete"}
 
 
 def documented(
-    summary: str, *, body=None, query=None, ok=(200, None), errors=(), tag="journal", public=False
+    summary: str,
+    *,
+    body=None,
+    body_type="application/json",
+    query=None,
+    ok=(200, None),
+    errors=(),
+    tag="journal",
+    public=False,
 ):
     """Attach OpenAPI facts to a view: request schema, success (one pair or a list), errors.
 
-    An error is a status, or a (status, description) pair naming its error codes.
+    An error is a status, or a (status, description) pair naming its error codes. The body is
+    JSON, except for the one route that takes a file (body_type="multipart/form-data"). A
+    success may carry a third item, {media type: content}, for answers besides JSON.
     """
 
     def decorator(view):
         view.__openapi__ = dict(
             summary=summary,
             body=body,
+            body_type=body_type,
             query=query,
             ok=ok,
             errors=tuple(errors),
@@ -51,10 +62,12 @@ def documented(
 
 def _operation(meta: dict, method: str, path_params: list[str]) -> dict:
     responses = {}
-    for status, schema in meta["ok"] if isinstance(meta["ok"], list) else [meta["ok"]]:
+    for status, schema, *other in meta["ok"] if isinstance(meta["ok"], list) else [meta["ok"]]:
         responses[str(status)] = {"description": STATUS_TEXT[status]}
         if schema is not None:
             responses[str(status)]["content"] = {"application/json": {"schema": schema}}
+        if other:
+            responses[str(status)].setdefault("content", {}).update(other[0])
     described = dict(e if isinstance(e, tuple) else (e, STATUS_TEXT[e]) for e in meta["errors"])
     errors = set(described) | {413, 415, 429} if method in UNSAFE else set(described)
     if not meta["public"]:
@@ -82,7 +95,7 @@ def _operation(meta: dict, method: str, path_params: list[str]) -> dict:
     if meta["body"] is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": meta["body"]}},
+            "content": {meta["body_type"]: {"schema": meta["body"]}},
         }
     if method in UNSAFE:
         operation["parameters"].append(

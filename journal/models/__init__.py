@@ -14,6 +14,7 @@ from journal.models.goals import (
     GoalShare,
     GoalSuggestion,
 )
+from journal.models.imports import IMPORT_SOURCES, Import, ImportRecord
 from journal.models.mail import AccountToken, OutgoingMail, RecoveryCode
 from journal.models.reminders import (
     KINDS_FOR_ROLE,
@@ -35,6 +36,7 @@ __all__ = [
     "ALL_KINDS",
     "BRIDGE",
     "GOAL_STATUSES",
+    "IMPORT_SOURCES",
     "KINDS",
     "KINDS_FOR_ROLE",
     "LEDGER_KINDS",
@@ -57,6 +59,8 @@ __all__ = [
     "Goal",
     "GoalShare",
     "GoalSuggestion",
+    "Import",
+    "ImportRecord",
     "Invite",
     "Link",
     "OutgoingMail",

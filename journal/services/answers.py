@@ -39,6 +39,7 @@ class AnswerView:
     updated_at: datetime
     seen: bool
     item_title: str = ""
+    client_id: str | None = None
 
 
 def view(row: Answer, therapist: User, client: User, title: str = "") -> AnswerView:
@@ -57,6 +58,7 @@ def view(row: Answer, therapist: User, client: User, title: str = "") -> AnswerV
         updated_at=row.updated_at,
         seen=row.seen_at is not None,
         item_title=title,
+        client_id=client.id,
     )
 
 
@@ -151,6 +153,19 @@ def given_to_checkins(therapist: User, client_id: str) -> dict[str, AnswerView]:
         .where(Answer.link_id == link.id, Checkin.shared.is_(True))
     )
     return {row.checkin_id: view(row, therapist, client) for row in rows}
+
+
+def given_by(therapist: User) -> list[AnswerView]:
+    """Every answer the therapist gave, over every link, ended ones too, newest first (for their
+    own export): their words, opened with each client's key, and never the item's title."""
+    rows = db.session.execute(
+        select(Answer, User)
+        .join(Link, Link.id == Answer.link_id)
+        .join(User, User.id == Link.client_id)
+        .where(Link.therapist_id == therapist.id)
+        .order_by(Answer.updated_at.desc(), Answer.id.desc())
+    )
+    return [view(row, therapist, client) for row, client in rows]
 
 
 def _received(client: User):

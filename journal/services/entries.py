@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.exc import IntegrityError
 
@@ -314,10 +314,49 @@ def opened(user: User, kind: str = "", cursor: str | None = None):
         cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
 
 
+def written_between(user: User, start, end, *, kind: str = "", shared_with: str | None = None):
+    """The user's live entries written in [start, end), oldest first, opened a batch at a time;
+    of one kind, or shared now with one linked therapist, if asked."""
+    cipher = cipher_for_user(user)
+    query = select(Entry.__table__).where(
+        Entry.author_id == user.id,
+        Entry.deleted_at.is_(None),
+        Entry.created_at >= start,
+        Entry.created_at < end,
+    )
+    if kind:
+        query = query.where(Entry.kind == kind)
+    if shared_with:
+        query = query.where(Entry.id.in_(sharing.shared_with_now(user, shared_with)))
+    after = None
+    while True:
+        page = query
+        if after:
+            page = page.where(tuple_(Entry.created_at, Entry.id) > after)
+        rows = db.session.execute(page.order_by(Entry.created_at, Entry.id).limit(SCAN_BATCH)).all()
+        yield from (_view(row, cipher) for row in rows)
+        if len(rows) < SCAN_BATCH:
+            return
+        after = (rows[-1].created_at, rows[-1].id)
+
+
 def list_all(user: User) -> list[EntryView]:
     """Every live entry of the user, newest first (for export)."""
     cipher = cipher_for_user(user)
     return _with_shares(user, [_view(row, cipher) for row in db.session.execute(_live(user))])
+
+
+def in_batches(user: User):
+    """Every live entry of the user, newest first, with its shares, a batch at a time (for the
+    archive: memory stays flat however long the journal is)."""
+    batch: list[EntryView] = []
+    for view in opened(user):
+        batch.append(view)
+        if len(batch) == SCAN_BATCH:
+            yield _with_shares(user, batch)
+            batch = []
+    if batch:
+        yield _with_shares(user, batch)
 
 
 def shared_now(user: User) -> list[EntryView]:

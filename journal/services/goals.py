@@ -81,6 +81,7 @@ class SuggestionView:
     created_at: datetime
     answered_at: datetime | None
     goal: GoalView | None = None
+    client_id: str | None = None
 
 
 def _open(cipher, table: str, row) -> str:
@@ -261,6 +262,7 @@ def _suggestion_views(client: User, rows) -> list[SuggestionView]:
             row.goal_id,
             row.created_at,
             row.answered_at,
+            client_id=link.client_id,
         )
         for row, link in rows
     ]
@@ -378,3 +380,17 @@ def suggested_by(therapist: User, client_id: str, limit: int = 20) -> list[Sugge
         .limit(limit)
     )
     return _suggestion_views(link.client, [(row, link) for row in rows])
+
+
+def all_suggested_by(therapist: User) -> list[SuggestionView]:
+    """Every goal the therapist suggested, over every link, ended ones too, newest first (for
+    their own export): their words, opened with each client's key; what the client made of an
+    accepted one is theirs, so `goal` stays empty."""
+    rows = db.session.execute(
+        select(GoalSuggestion, Link)
+        .join(Link, Link.id == GoalSuggestion.link_id)
+        .where(Link.therapist_id == therapist.id)
+        .options(db.joinedload(Link.therapist), db.joinedload(Link.client))
+        .order_by(GoalSuggestion.created_at.desc(), GoalSuggestion.id.desc())
+    ).all()
+    return [view for row in rows for view in _suggestion_views(row[1].client, [row])]

@@ -155,13 +155,28 @@ def _change(user: User, created_at: datetime, entry_id: str, row: Row | None) ->
         db.session.flush()  # the rebuild reads the entries table: this change must be in it
         rebuild(user)  # an index from before this feature: make it whole now, this entry too
         return
+    change_many(user, added=[(created_at, row)] if row else [], removed=[(created_at, entry_id)])
+
+
+def change_many(user: User, *, added=(), removed=()) -> None:
+    """Put rows in ((created_at, row) pairs; a row replaces the entry's old one) and take
+    entries out ((created_at, id) pairs), opening and sealing each month's segment once, in the
+    caller's transaction: an import of thousands of entries rewrites each month once."""
+    fresh: dict[str, list[Row]] = {}
+    gone: dict[str, set[str]] = {}
+    for created_at, row in added:
+        fresh.setdefault(_month(created_at), []).append(row)
+    for created_at, entry_id in removed:
+        gone.setdefault(_month(created_at), set()).add(entry_id)
     cipher = cipher_for_user(user)
-    segment = _locked_segment(user.id, _month(created_at))
-    rows = _open(cipher, segment.id, segment.sealed) if segment.sealed else []
-    rows = [old for old in rows if old.id != entry_id] + ([row] if row else [])
-    segment.sealed = _seal(cipher, segment.id, rows)
-    segment.version += 1
-    segment.updated_at = utcnow()
+    for month in sorted(set(fresh) | set(gone)):
+        leaving = gone.get(month, set()) | {row.id for row in fresh.get(month, [])}
+        segment = _locked_segment(user.id, month)
+        rows = _open(cipher, segment.id, segment.sealed) if segment.sealed else []
+        rows = [old for old in rows if old.id not in leaving] + fresh.get(month, [])
+        segment.sealed = _seal(cipher, segment.id, rows)
+        segment.version += 1
+        segment.updated_at = utcnow()
 
 
 def put(user: User, entry: Entry, title: str, body: str, tags: list[str]) -> None:

@@ -161,6 +161,21 @@ def share_status(client: User, entry_id: str, therapist_id: str) -> ShareStatus:
     raise AppError(404, "not_found", "That share has ended.")
 
 
+def shared_with_now(client: User, therapist_id: str):
+    """A subquery: the ids of the client's entries one linked therapist may read right now."""
+    return (
+        select(Share.entry_id)
+        .join(Link, Share.link_id == Link.id)
+        .where(
+            Link.client_id == client.id,
+            Link.therapist_id == therapist_id,
+            Link.status == "active",
+            *share_is_live(),
+        )
+        .scalar_subquery()
+    )
+
+
 def shared_now(client: User) -> list[str]:
     """The ids of the client's entries shared with a linked therapist right now, the most
     recently shared first (for "What I've shared")."""

@@ -7,7 +7,7 @@ nothing. A task whose time passed with nothing done reads "not_done", quietly: n
 Task words and a reason for declining are sealed with the client's key.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -58,6 +58,7 @@ class TaskView:
     answer_entry_id: str | None
     reason: str | None
     created_at: datetime
+    client_id: str | None = None
 
     @property
     def words(self) -> str:
@@ -124,6 +125,7 @@ def _view(client: User, row, answer_visible: bool) -> TaskView:
         answer_entry_id=entry.id if answered else None,
         reason=reason or None,  # "this doesn't fit me" is feedback: the therapist sees it
         created_at=task.created_at,
+        client_id=link.client_id,
     )
 
 
@@ -240,6 +242,23 @@ def given(therapist: User, client_id: str, task_id: str | None = None) -> list[T
         audit.record("read_tasks", actor_id=therapist.id, owner_id=link.client_id)
         db.session.commit()
     return _open_first(views)
+
+
+def given_by(therapist: User) -> list[TaskView]:
+    """Every task the therapist gave, over every link, ended ones too, newest first (for their
+    own export): their words and where each stands, without the client's goal or reason."""
+    rows = _rows((Link.therapist_id == therapist.id,))
+    if not rows:
+        return []
+    shared = _answers_shared(therapist, rows)
+    # Every client at once, so each link's client comes from the session, not a query of its own.
+    db.session.scalars(select(User).where(User.id.in_({row[1].client_id for row in rows}))).all()
+    views = []
+    for task, link, due, entry, _goal in rows:  # the goal is in the client's words: left out
+        visible = entry is not None and entry.id in shared
+        view = _view(link.client, (task, link, due, entry, None), answer_visible=visible)
+        views.append(replace(view, reason=None))  # "why it doesn't fit": the client's words
+    return views
 
 
 def _own(client: User, task_id: str) -> Task:

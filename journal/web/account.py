@@ -7,6 +7,7 @@ from flask import session as cookie_session
 from flask_login import current_user, login_required
 
 from journal import zones
+from journal.api.me import send_archive
 from journal.auth import forget_session_here, sign_out
 from journal.errors import AppError
 from journal.models import utcnow
@@ -19,7 +20,7 @@ from journal.schemas.auth import (
     ProfileSchema,
     TimeZoneSchema,
 )
-from journal.schemas.export import ExportSchema
+from journal.schemas.export import ExportFormSchema, ExportSchema
 from journal.schemas.lock import LockFormSchema, UnlockPasswordFormSchema
 from journal.services import accounts, addresses, applock, export, sessions
 from journal.web.forms import form_errors, read_form, require_form, rerender
@@ -189,15 +190,20 @@ def end_all():
 
 @bp.route("/export", methods=["GET", "POST"])
 def download_export():
-    """Ask for the password, then download everything as one JSON file."""
+    """Ask for the password, then download everything as one JSON file or a readable archive."""
     if request.method == "GET":
-        return render_template("account/export.html", errors={})
+        form = {"format": request.args.get("format", "json")}  # ?format=zip: the archive, chosen
+        return render_template("account/export.html", errors={}, form=form)
     try:
-        data = require_form(PasswordSchema)
+        data = require_form(ExportFormSchema)
         accounts.confirm_password(current_user, data["password"])
     except AppError as error:
         return rerender("account/export.html", form_errors(error), error.status)
     sessions.confirm(g.device)
+    if data["format"] == "zip":
+        # Built by a GET, which reads a snapshot without SQLite's write lock: a long journal
+        # must not keep everyone else's saves waiting.
+        return redirect(url_for("account.download_archive"), 303)
     body = json.dumps(
         ExportSchema().dump(export.export_for(current_user)), ensure_ascii=False, indent=2
     )
@@ -206,6 +212,14 @@ def download_export():
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="alliance-journal.json"'},
     )
+
+
+@bp.get("/export/archive")
+def download_archive():
+    """Download the readable archive once the password was confirmed on this device lately."""
+    if not accounts.recently_authenticated(g.device):
+        return redirect(url_for("account.download_export", format="zip"))
+    return send_archive(current_user)
 
 
 @bp.route("/delete", methods=["GET", "POST"])

@@ -10,11 +10,13 @@ CLIENT = [
     "/journal/{entry}/edit",
     "/journal/{entry}/delete",
     "/journal/prompts",
+    "/journal/print",
     "/journal/ledger",
     "/journal/goals",
     "/journal/goals/{goal}",
     "/journal/tasks",
     "/journal/shared",
+    "/journal/import",
     "/journal/new?task={task}",
     "/journal/after/{past}",
     "/journal/new?kind=question",
@@ -73,11 +75,13 @@ COVERED_RULES = {
     "/journal/<entry_id>/edit",
     "/journal/<entry_id>/delete",
     "/journal/prompts",
+    "/journal/print",
     "/journal/ledger",
     "/journal/goals",
     "/journal/goals/<goal_id>",
     "/journal/tasks",
     "/journal/shared",
+    "/journal/import",
     "/journal/after/<session_id>",
     "/feedback/new",
     "/checkins",
@@ -110,8 +114,12 @@ NOT_PAGES |= {"/feedback/preview"}
 # The quick exit's neutral page holds nothing of the app on purpose (no footer, no name):
 # walked in tests/browser/test_app_lock.py.
 NOT_PAGES |= {"/away"}
+# The readable archive is a ZIP download, not a page: tests/browser/test_archive.py.
+NOT_PAGES |= {"/account/export/archive"}
 # Shown once, right after making an invite: walked in tests/browser/test_invite_journey.py.
 NOT_PAGES |= {"/therapist/invites/new"}  # opened by address, it only sends you to the composer
 # The calendar feed is iCalendar, not a page; its address is shown once after making it (by
 # address, it only sends you back to the account page): tests/test_calendar.py.
 NOT_PAGES |= {"/calendar/<token>.ics", "/account/calendar-feed/new"}
+# An import's report exists only after an import: walked in tests/browser/test_imports_page.py.
+NOT_PAGES |= {"/journal/import/<import_id>"}

@@ -199,3 +199,26 @@ def test_the_calendar_link_is_made_shown_once_and_readable(page):
     section = page.locator("#calendar")
     section.scroll_into_view_if_needed()
     section.screenshot(path="screenshots/account-calendar-on.png")
+
+
+def test_the_page_to_bring_prints_one_entry_a_page(page, app):
+    register(page)
+    write_entry(page, "What I want to say about the pace of our sessions")
+    write_entry(page, "A second thought, after the weekend")
+    page.goto("/journal")
+    page.click("text=A page to bring to a session")
+    page.wait_for_url(re.compile(r"/journal/print$"))
+    assert page.is_visible("text=Print or save as PDF")
+    shoot(page, "print-page")
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_timeout(300)
+    shoot(page, "print-page-dark")
+    page.emulate_media(media="print", color_scheme="light")
+    assert not page.is_visible(".site-header")
+    assert not page.is_visible("text=Print or save as PDF")
+    assert page.is_visible("text=What I want to say about the pace")
+    breaks = page.eval_on_selector_all(
+        ".print-entry", "(all) => all.map((e) => getComputedStyle(e).breakBefore)"
+    )
+    assert breaks == ["auto", "page"]
+    shoot(page, "print-page-print")

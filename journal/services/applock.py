@@ -7,6 +7,8 @@ in sessions.load). While it lasts, the request gate in web/lock.py answers only 
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
+
 from journal.errors import AppError
 from journal.extensions import db
 from journal.models import DeviceSession, User, utcnow
@@ -46,8 +48,10 @@ def turn_off(user: User, password: str, field: str = "password") -> None:
     """Remove the PIN after checking the password; every device opens."""
     accounts.confirm_password(user, password, field)
     user.lock_pin_hash = None
-    db.session.query(DeviceSession).filter_by(user_id=user.id).update(
-        {"locked_at": None, "lock_failures": 0, "lock_wait_until": None}
+    db.session.execute(
+        update(DeviceSession)
+        .where(DeviceSession.user_id == user.id)
+        .values(locked_at=None, lock_failures=0, lock_wait_until=None)
     )
     audit.record("lock_off", actor_id=user.id, owner_id=user.id)
     db.session.commit()

@@ -44,7 +44,7 @@ def only_the_lock_screen_while_locked():
         return None
     if request.path.startswith("/api/"):
         raise AppError(423, "locked", LOCKED)
-    return _screen(return_to() or "/", status=423)
+    return _screen(return_to() or "/")
 
 
 def _screen(next_path: str, errors=None, status=423):
@@ -54,7 +54,6 @@ def _screen(next_path: str, errors=None, status=423):
         next=next_path,
         errors=errors or {},
         wait=applock.wait_left(g.device),
-        tries_before_wait=applock.tries_before_wait(g.device),
     ), status
 
 
@@ -72,8 +71,9 @@ def unlock():
             flash(error.message)
             return redirect(url_for("auth.login"))
         message = error.message  # after the fifth, the screen says how long to wait
-        if error.status == 401 and applock.tries_before_wait(g.device):
-            message += " " + _tries(applock.tries_before_wait(g.device))
+        left = applock.tries_before_wait(g.device)
+        if error.status == 401 and left:
+            message += " " + _tries(left)
         response, status = _screen(next_path, {"pin": [message]}, error.status)
         return response, status, error.headers
     cookie_session["pin_ok"] = True  # the next page lets this device keep a PIN verifier

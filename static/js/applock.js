@@ -67,6 +67,13 @@ export async function check(owner, pin) {
   return Boolean(kept) && (await derive(pin, kept.salt, kept.iterations)) === kept.hash;
 }
 
+// Have an open editor keep what was typed on this device before the page locks or goes.
+export async function keepTyping() {
+  const waits = [];
+  window.dispatchEvent(new CustomEvent("journal:keep", { detail: { waits } }));
+  await Promise.allSettled(waits);
+}
+
 export const lockedHere = () => {
   try {
     return !sessionStorage.getItem("journal-open") || Boolean(sessionStorage.getItem("journal-locked"));

@@ -17,16 +17,9 @@ const ESCAPE_WINDOW_MS = 1500;
 const within = (promise, ms) =>
   Promise.race([promise.catch(() => null), new Promise((resolve) => setTimeout(resolve, ms))]);
 
-// Have an open editor keep what was typed on this device before the page goes.
-async function keepTyping() {
-  const waits = [];
-  window.dispatchEvent(new CustomEvent("journal:keep", { detail: { waits } }));
-  await Promise.allSettled(waits);
-}
-
 async function lockNow() {
   root.classList.add("locking");
-  await within(keepTyping(), 1000);
+  await within(applock.keepTyping(), 1000);
   applock.markLocked();
   const answer = await within(call("POST", "/api/v1/me/lock/now"), 5000);
   document.body.replaceChildren(); // not one journal word left in this page

@@ -125,9 +125,7 @@ async function render() {
   const lockMinutes = keys ? await applock.minutesFor(keys.owner) : 0;
   const lockHere = async () => {
     document.documentElement.classList.add("locking");
-    const waits = [];
-    window.dispatchEvent(new CustomEvent("journal:keep", { detail: { waits } }));
-    await Promise.allSettled(waits); // what was typed is kept on the device first
+    await applock.keepTyping(); // what was typed is kept on the device first
     applock.markLocked();
     document.body.replaceChildren();
     location.reload(); // and the reloaded page asks for the PIN
